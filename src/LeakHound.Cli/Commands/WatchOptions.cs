@@ -1,0 +1,66 @@
+using System.CommandLine;
+using LeakHound.Cli.Watching;
+using LeakHound.Core.Detection;
+using LeakHound.Core.Units;
+
+namespace LeakHound.Cli.Commands;
+
+/// <summary>Options shared by <c>run</c>, <c>watch</c> and <c>demo</c>, and their reading into <see cref="WatchSettings"/>.</summary>
+internal static class WatchOptions
+{
+    public static readonly Option<string> Interval = new("--interval", "-i") { Description = "Sampling interval, e.g. 1s, 500ms", DefaultValueFactory = _ => "1s" };
+    public static readonly Option<string?> Limit = new("--limit") { Description = "Memory limit for time-to-limit, e.g. 1.5GiB (default: the cgroup limit, else the machine's memory)" };
+    public static readonly Option<string?> Duration = new("--duration", "-d") { Description = "Stop after this long, e.g. 10m (default: until the target exits or Ctrl-C)" };
+    public static readonly Option<bool> UntilVerdict = new("--until-verdict") { Description = "Stop as soon as a leak is found or every signal has a confident verdict" };
+    public static readonly Option<string?> Out = new("--out", "-o") { Description = "Record the samples to a trace: .csv (t_seconds,series,value) or .jsonl" };
+    public static readonly Option<string> Format = new("--format", "-f") { Description = "Final output: table (default) or json (only JSON on stdout)", DefaultValueFactory = _ => "table" };
+    public static readonly Option<string> MinSpan = new("--min-span") { Description = "Least observation before any verdict (slow warm-ups look like leaks over short spans)", DefaultValueFactory = _ => "5m" };
+    public static readonly Option<bool> NoChildren = new("--no-children") { Description = "Watch only the given processes, not their descendants" };
+
+    public static void AddTo(Command command)
+    {
+        foreach (Option option in new Option[] { Interval, Limit, Duration, UntilVerdict, Out, Format, MinSpan, NoChildren })
+        {
+            command.Options.Add(option);
+        }
+    }
+
+    /// <exception cref="LeakHoundException">An option value is invalid (exit code 2).</exception>
+    public static WatchSettings Read(ParseResult parse)
+    {
+        double interval = ParseDuration(parse.GetValue(Interval)!, "--interval");
+        if (interval < 0.01 || interval > 3600)
+        {
+            throw new LeakHoundException("--interval must be between 10ms and 1h");
+        }
+
+        double? duration = parse.GetValue(Duration) is { } d ? ParseDuration(d, "--duration") : null;
+        double? limit = null;
+        if (parse.GetValue(Limit) is { } l)
+        {
+            limit = Quantity.TryParseBytes(l, out double bytes) ? bytes : throw new LeakHoundException($"--limit: '{l}' is not a size (examples: 512MiB, 1.5GiB, 2G)");
+        }
+
+        string format = parse.GetValue(Format)!.ToLowerInvariant();
+        if (format is not ("table" or "json"))
+        {
+            throw new LeakHoundException($"--format: '{format}' is not one of: table, json");
+        }
+
+        double minSpan = ParseDuration(parse.GetValue(MinSpan)!, "--min-span");
+        return new WatchSettings
+        {
+            IntervalSeconds = interval,
+            DurationSeconds = duration,
+            UntilVerdict = parse.GetValue(UntilVerdict),
+            LimitBytes = limit,
+            OutPath = parse.GetValue(Out),
+            Json = format == "json",
+            IncludeChildren = !parse.GetValue(NoChildren),
+            Detector = DetectorOptions.Default with { MinSpanSeconds = minSpan },
+        };
+    }
+
+    public static double ParseDuration(string text, string option) =>
+        Quantity.TryParseDuration(text, out double s) ? s : throw new LeakHoundException($"{option}: '{text}' is not a duration (examples: 500ms, 30s, 5m, 1h30m)");
+}

@@ -1,0 +1,149 @@
+using LeakHound.Cli.Rendering;
+using LeakHound.Cli.Watching;
+using LeakHound.Core.Units;
+using LeakHound.Core.Verdicts;
+using LeakHound.Probes.Cgroups;
+using LeakHound.Probes.Proc;
+using Spectre.Console;
+
+namespace LeakHound.Cli.Commands;
+
+/// <summary>Runs a watch over prepared targets and turns its verdicts into output and an exit code.</summary>
+internal static class WatchRunner
+{
+    /// <summary>Creates a target for a process tree, with its limits resolved.</summary>
+    public static WatchedTarget CreateTarget(string label, int pid, WatchSettings settings, LaunchedProcess? launched)
+    {
+        ProcessTreeSampler sampler;
+        try
+        {
+            sampler = new ProcessTreeSampler([pid], settings.IncludeChildren);
+        }
+        catch (ProcessNotFoundException e)
+        {
+            throw new LeakHoundException(e.Message, ExitCode.Target);
+        }
+
+        MemoryLimit memory = settings.LimitBytes is { } l ? new MemoryLimit(l, "--limit") : MemoryLimits.ForProcess(pid);
+        double? fds = FdLimit.ForProcess(pid);
+        SignalBook book = new(settings.Detector, s => SignalBook.LimitFor(s, memory.Bytes, fds));
+        return new WatchedTarget(label, sampler, book, launched) { MemoryLimitSource = memory };
+    }
+
+    public static async Task<int> RunAsync(string command, IReadOnlyList<WatchedTarget> targets, WatchSettings settings, CancellationToken cancel)
+    {
+        IAnsiConsole human = HumanConsole(settings.Json);
+        using SafeTraceWriter? writer = settings.OutPath is { } path ? SafeTraceWriter.Open(path, Console.Error) : null;
+        WatchSession session = new(targets, settings, writer);
+        IWatchView view = ChooseView(settings, human);
+        try
+        {
+            await view.RunAsync(session, cancel);
+        }
+        finally
+        {
+            foreach (WatchedTarget target in targets)
+            {
+                if (target.Launched is { } launched)
+                {
+                    await launched.StopAsync(TimeSpan.FromSeconds(5));
+                }
+            }
+        }
+
+        List<(WatchedTarget Target, SeriesVerdict Verdict)> verdicts = targets
+            .SelectMany(t => t.Book.Verdicts(final: true).Select(v => (t, v)))
+            .ToList();
+        ExitCode code = verdicts.Any(x => x.Verdict.Verdict == Verdict.Leak) ? ExitCode.Leak : ExitCode.NoLeak;
+        if (settings.Json)
+        {
+            WriteJson(command, session, verdicts, code);
+        }
+        else
+        {
+            WriteSummary(human, session, verdicts);
+        }
+
+        return (int)code;
+    }
+
+    private static IWatchView ChooseView(WatchSettings settings, IAnsiConsole human)
+    {
+        bool interactive = settings.Json ? !Console.IsErrorRedirected : !Console.IsOutputRedirected;
+        if (interactive && human.Profile.Capabilities.Interactive)
+        {
+            return new LiveTableView(human);
+        }
+
+        return settings.Json ? new SilentView() : new PlainLinesView(Console.Out, Math.Max(5, settings.IntervalSeconds));
+    }
+
+    /// <summary>Where people read: stdout normally, stderr when stdout carries JSON.</summary>
+    public static IAnsiConsole HumanConsole(bool json)
+    {
+        bool redirected = json ? Console.IsErrorRedirected : Console.IsOutputRedirected;
+        return AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(json ? Console.Error : Console.Out),
+            Ansi = redirected ? AnsiSupport.No : AnsiSupport.Detect,
+            ColorSystem = redirected ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
+            Interactive = redirected ? InteractionSupport.No : InteractionSupport.Detect,
+        });
+    }
+
+    private static void WriteSummary(IAnsiConsole console, WatchSession session, List<(WatchedTarget Target, SeriesVerdict Verdict)> verdicts)
+    {
+        console.WriteLine();
+        foreach (WatchedTarget target in session.Targets)
+        {
+            string exited = target.ExitedAtSeconds is { } e ? $", exited at {VerdictText.Seconds(e)}" : "";
+            string limit = target.MemoryLimitSource is { } m ? $", memory limit {Quantity.FormatBytes(m.Bytes)} ({m.Source})" : "";
+            VerdictTable.Write(console, $"{target.Label}: {VerdictText.Seconds(session.ElapsedSeconds)} watched{exited}{limit}",
+                verdicts.Where(x => x.Target == target).Select(x => x.Verdict));
+        }
+
+        int leaks = verdicts.Count(x => x.Verdict.Verdict == Verdict.Leak);
+        console.MarkupLine(leaks > 0
+            ? $"[red bold]LEAK[/]: {leaks} series leaking — " + Markup.Escape(string.Join(", ", verdicts.Where(x => x.Verdict.Verdict == Verdict.Leak).Select(x => $"{x.Target.Label} {x.Verdict.Series} {VerdictText.Rate(x.Verdict)}")))
+            : "[green]no leak found[/]" + (verdicts.Any(x => x.Verdict.Verdict == Verdict.Insufficient) ? " (some series need a longer watch: see 'why')" : ""));
+    }
+
+    private static void WriteJson(string command, WatchSession session, List<(WatchedTarget Target, SeriesVerdict Verdict)> verdicts, ExitCode code)
+    {
+        using Stream stdout = Console.OpenStandardOutput();
+        using System.Text.Json.Utf8JsonWriter w = VerdictJson.CreateWriter(stdout);
+        w.WriteStartObject();
+        w.WriteString("command", command);
+        w.WriteNumber("duration_seconds", Math.Round(session.ElapsedSeconds, 3));
+        w.WriteString("stopped_because", session.StoppedBecause?.ToString().ToLowerInvariant());
+        w.WriteNumber("exit_code", (int)code);
+        w.WriteStartArray("targets");
+        foreach (WatchedTarget t in session.Targets)
+        {
+            w.WriteStartObject();
+            w.WriteString("label", t.Label);
+            w.WriteNumber("max_processes", t.MaxProcesses);
+            if (t.ExitedAtSeconds is { } e) { w.WriteNumber("exited_at_seconds", e); } else { w.WriteNull("exited_at_seconds"); }
+            if (t.Launched?.ExitCode is { } x) { w.WriteNumber("target_exit_code", x); } else { w.WriteNull("target_exit_code"); }
+            if (t.MemoryLimitSource is { } m)
+            {
+                w.WriteNumber("memory_limit_bytes", m.Bytes);
+                w.WriteString("memory_limit_source", m.Source);
+            }
+
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteStartArray("verdicts");
+        foreach ((WatchedTarget target, SeriesVerdict verdict) in verdicts)
+        {
+            VerdictJson.WriteVerdict(w, verdict, target.Label);
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
+        w.Flush();
+        stdout.WriteByte((byte)'\n');
+    }
+}

@@ -1,0 +1,33 @@
+using System.CommandLine;
+using LeakHound.Cli;
+using LeakHound.Cli.Commands;
+
+RootCommand root = new("LeakHound: tells a memory leak from a healthy GC sawtooth, with statistics, for any process.");
+root.Subcommands.Add(RunCommand.Create());
+root.Subcommands.Add(WatchCommand.Create());
+root.Subcommands.Add(AnalyzeCommand.Create());
+root.Subcommands.Add(DemoCommand.Create());
+root.Subcommands.Add(DemoTargetCommand.Create());
+
+ParseResult parse = root.Parse(args);
+if (parse.Errors.Count > 0)
+{
+    foreach (System.CommandLine.Parsing.ParseError error in parse.Errors)
+    {
+        Console.Error.WriteLine($"leakhound: {error.Message}");
+    }
+
+    Console.Error.WriteLine("Try 'leakhound --help'.");
+    return (int)ExitCode.Usage;
+}
+
+try
+{
+    // Ctrl-C and SIGTERM cancel the action's token; the action then stops the target and still prints the verdict.
+    return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(15), EnableDefaultExceptionHandler = false });
+}
+catch (LeakHoundException e)
+{
+    Console.Error.WriteLine($"leakhound: {e.Message}");
+    return (int)e.Code;
+}

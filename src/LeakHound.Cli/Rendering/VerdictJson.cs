@@ -1,0 +1,62 @@
+using System.Text.Json;
+using LeakHound.Core.Signals;
+using LeakHound.Core.Verdicts;
+
+namespace LeakHound.Cli.Rendering;
+
+/// <summary>Writes verdicts as the JSON objects documented in the README (snake_case, null where unknown).</summary>
+public static class VerdictJson
+{
+    public static void WriteVerdict(Utf8JsonWriter w, SeriesVerdict v, string? target = null)
+    {
+        w.WriteStartObject();
+        if (target is not null)
+        {
+            w.WriteString("target", target);
+        }
+
+        w.WriteString("series", v.Series);
+        w.WriteString("verdict", v.Verdict.ToName());
+        w.WriteString("reason", v.Reason);
+        w.WriteString("unit", SignalUnits.For(v.Series).ToString().ToLowerInvariant());
+        Number(w, "slope_per_second", v.SlopePerSecond);
+        Number(w, "slope_per_minute", v.SlopePerMinute);
+        w.WritePropertyName("slope_ci95");
+        if (v.SlopeLow is { } lo && v.SlopeHigh is { } hi)
+        {
+            w.WriteStartArray();
+            w.WriteNumberValue(lo);
+            w.WriteNumberValue(hi);
+            w.WriteEndArray();
+        }
+        else
+        {
+            w.WriteNullValue();
+        }
+
+        w.WriteNumber("confidence", Math.Round(v.Confidence, 6));
+        Number(w, "detected_at_seconds", v.DetectedAtSeconds);
+        Number(w, "time_to_limit_seconds", v.TimeToLimitSeconds);
+        Number(w, "limit", v.Limit);
+        Number(w, "current", v.Current);
+        Number(w, "floor", v.Floor);
+        w.WriteNumber("cycles", v.Cycles);
+        w.WriteNumber("samples", v.Samples);
+        w.WriteNumber("at_seconds", v.AtSeconds);
+        w.WriteEndObject();
+    }
+
+    private static void Number(Utf8JsonWriter w, string name, double? value)
+    {
+        if (value is { } v && double.IsFinite(v))
+        {
+            w.WriteNumber(name, v);
+        }
+        else
+        {
+            w.WriteNull(name);
+        }
+    }
+
+    public static Utf8JsonWriter CreateWriter(Stream stream) => new(stream, new JsonWriterOptions { Indented = true });
+}

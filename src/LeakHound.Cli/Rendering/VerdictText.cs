@@ -1,0 +1,45 @@
+using System.Globalization;
+using LeakHound.Core.Signals;
+using LeakHound.Core.Units;
+using LeakHound.Core.Verdicts;
+
+namespace LeakHound.Cli.Rendering;
+
+/// <summary>Human wording of verdict fields, shared by every view.</summary>
+public static class VerdictText
+{
+    public static string Rate(SeriesVerdict v)
+    {
+        if (v.SlopePerSecond is not { } slope)
+        {
+            return "–";
+        }
+
+        string perMinute = Value(v.Series, slope * 60, signed: true);
+        if (v.SlopeLow is { } lo && v.SlopeHigh is { } hi)
+        {
+            return $"{perMinute}/min [{Value(v.Series, lo * 60, true)}, {Value(v.Series, hi * 60, true)}]";
+        }
+
+        return perMinute + "/min";
+    }
+
+    public static string TimeToLimit(SeriesVerdict v) =>
+        v.TimeToLimitSeconds is { } s ? Quantity.FormatDuration(s) : "–";
+
+    public static string Value(string series, double value, bool signed = false)
+    {
+        string text = SignalUnits.Format(series, value);
+        return signed && value >= 0 ? "+" + text : text;
+    }
+
+    public static string Color(Verdict verdict) => verdict switch
+    {
+        Verdict.Leak => "red",
+        Verdict.Insufficient => "grey",
+        Verdict.Step or Verdict.Plateau => "yellow",
+        _ => "green",
+    };
+
+    public static string Seconds(double s) => s.ToString("0.#", CultureInfo.InvariantCulture) + "s";
+}

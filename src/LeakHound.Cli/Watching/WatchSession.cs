@@ -1,0 +1,139 @@
+using System.Diagnostics;
+using LeakHound.Probes.Proc;
+
+namespace LeakHound.Cli.Watching;
+
+/// <summary>Why a watch ended.</summary>
+public enum StopReason
+{
+    TargetsExited,
+    Duration,
+    Verdict,
+    Cancelled,
+}
+
+/// <summary>The sampling loop shared by <c>run</c>, <c>watch</c> and <c>demo</c>: sample every target, feed its detectors, refresh the view.</summary>
+public sealed class WatchSession(IReadOnlyList<WatchedTarget> targets, WatchSettings settings, SafeTraceWriter? writer)
+{
+    private readonly Stopwatch _clock = new();
+    private double _lastPss = double.NegativeInfinity;
+
+    public IReadOnlyList<WatchedTarget> Targets => targets;
+
+    public double ElapsedSeconds => _clock.Elapsed.TotalSeconds;
+
+    public StopReason? StoppedBecause { get; private set; }
+
+    /// <summary>Runs until a stop condition; <paramref name="refresh"/> is called after every round of samples.</summary>
+    public async Task RunAsync(Action refresh, CancellationToken cancel)
+    {
+        _clock.Start();
+        using PeriodicTimer timer = new(TimeSpan.FromSeconds(settings.IntervalSeconds));
+        while (true)
+        {
+            SampleAll();
+            refresh();
+            if (StopCondition() is { } reason)
+            {
+                StoppedBecause = reason;
+                return;
+            }
+
+            try
+            {
+                if (!await timer.WaitForNextTickAsync(cancel))
+                {
+                    break;
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+
+        StoppedBecause = StopReason.Cancelled;
+    }
+
+    private StopReason? StopCondition()
+    {
+        if (targets.All(t => t.Exited))
+        {
+            return StopReason.TargetsExited;
+        }
+
+        if (settings.DurationSeconds is { } d && ElapsedSeconds >= d)
+        {
+            return StopReason.Duration;
+        }
+
+        if (settings.UntilVerdict && targets.Where(t => !t.Exited).All(t => t.Book.IsDecided()))
+        {
+            return StopReason.Verdict;
+        }
+
+        return null;
+    }
+
+    private void SampleAll()
+    {
+        double t = ElapsedSeconds;
+        bool readPss = t - _lastPss >= settings.PssEverySeconds;
+        if (readPss)
+        {
+            _lastPss = t;
+        }
+
+        foreach (WatchedTarget target in targets)
+        {
+            if (target.Exited)
+            {
+                continue;
+            }
+
+            TreeSnapshot snap = target.Sampler.Sample(readPss);
+            if (snap.Processes.Count == 0)
+            {
+                target.Exited = true;
+                target.ExitedAtSeconds = t;
+                continue;
+            }
+
+            target.MaxProcesses = Math.Max(target.MaxProcesses, snap.ProcessCount);
+            Record(target, t, "rss", snap.Rss);
+            Record(target, t, "anon", snap.Anon);
+            Record(target, t, "swap", snap.Swap);
+            if (readPss)
+            {
+                Record(target, t, "pss", snap.Pss);
+            }
+
+            Record(target, t, "threads", snap.Threads);
+            Record(target, t, "fds", snap.Fds);
+            Record(target, t, "procs", snap.ProcessCount);
+            if (settings.PerProcess && target.MaxProcesses > 1)
+            {
+                foreach (ProcessSample p in snap.Processes)
+                {
+                    string labels = $"{{pid=\"{p.Pid}\",comm=\"{p.Name.Replace("\"", "'")}\"}}";
+                    Record(target, t, "rss" + labels, p.RssBytes);
+                    Record(target, t, "threads" + labels, p.Threads);
+                    Record(target, t, "fds" + labels, p.OpenFds);
+                }
+            }
+        }
+
+        writer?.Flush();
+    }
+
+    private void Record(WatchedTarget target, double t, string series, double? value)
+    {
+        if (value is not { } v)
+        {
+            return;
+        }
+
+        target.Book.Record(t, series, v);
+        writer?.Write(t, targets.Count > 1 ? $"{target.Label}/{series}" : series, v);
+    }
+}

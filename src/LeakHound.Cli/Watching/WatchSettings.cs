@@ -1,0 +1,33 @@
+using LeakHound.Core.Detection;
+
+namespace LeakHound.Cli.Watching;
+
+/// <summary>Everything a watch needs, read once from the command line and validated.</summary>
+public sealed record WatchSettings
+{
+    public double IntervalSeconds { get; init; } = 1;
+
+    /// <summary>Stop after this many seconds; null runs until the targets exit or Ctrl-C.</summary>
+    public double? DurationSeconds { get; init; }
+
+    public bool UntilVerdict { get; init; }
+
+    /// <summary>User-given memory limit in bytes; null means the cgroup's or the machine's.</summary>
+    public double? LimitBytes { get; init; }
+
+    public string? OutPath { get; init; }
+
+    public bool Json { get; init; }
+
+    public string? TargetLogPath { get; init; }
+
+    public bool IncludeChildren { get; init; } = true;
+
+    /// <summary>Also judge each process of a tree on its own (on by default when a tree has several processes).</summary>
+    public bool PerProcess { get; init; } = true;
+
+    /// <summary>Read PSS (smaps_rollup, costly on big processes) every this many seconds.</summary>
+    public double PssEverySeconds { get; init; } = 10;
+
+    public DetectorOptions Detector { get; init; } = DetectorOptions.Default;
+}

@@ -1,0 +1,29 @@
+using LeakHound.Probes.Proc;
+
+namespace LeakHound.Cli.Watching;
+
+/// <summary>One target of a watch: a process tree, its series and, for <c>run</c>, the process we launched.</summary>
+public sealed class WatchedTarget(string label, ProcessTreeSampler sampler, SignalBook book, LaunchedProcess? launched) : IDisposable
+{
+    public string Label { get; } = label;
+
+    public ProcessTreeSampler Sampler { get; } = sampler;
+
+    public SignalBook Book { get; } = book;
+
+    public LaunchedProcess? Launched { get; } = launched;
+
+    public bool Exited { get; set; }
+
+    public double? ExitedAtSeconds { get; set; }
+
+    public int MaxProcesses { get; set; }
+
+    public LeakHound.Probes.Cgroups.MemoryLimit? MemoryLimitSource { get; init; }
+
+    public void Dispose()
+    {
+        Sampler.Dispose();
+        Launched?.Dispose();
+    }
+}

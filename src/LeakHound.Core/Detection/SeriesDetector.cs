@@ -1,0 +1,207 @@
+using LeakHound.Core.Series;
+using LeakHound.Core.Statistics;
+using LeakHound.Core.Verdicts;
+
+namespace LeakHound.Core.Detection;
+
+/// <summary>
+/// The online leak detector for one series: feed samples one at a time, read <see cref="Current"/> at any moment.
+/// Memory is bounded by <see cref="DetectorOptions.HistoryCapacity"/> buckets; the window is re-assessed only when a
+/// bucket closes, so the cost per sample is amortised O(1) however long the series runs.
+/// </summary>
+public sealed class SeriesDetector
+{
+    private readonly DetectorOptions _options;
+    private readonly BucketHistory _history;
+    private double _origin = double.NaN;
+    private double? _detectedAt;
+    private int _leakStreak;
+    private double _leakStreakStart;
+    private SeriesVerdict? _current;
+
+    public SeriesDetector(string series, DetectorOptions? options = null, double? limit = null)
+    {
+        _options = options ?? DetectorOptions.Default;
+        string? error = _options.Validate();
+        if (error is not null)
+        {
+            throw new ArgumentException(error, nameof(options));
+        }
+
+        Series = series;
+        Limit = limit;
+        _history = new BucketHistory(_options.HistoryCapacity);
+    }
+
+    public string Series { get; }
+
+    /// <summary>The value the series must stay below (memory limit, FD limit); used for time to limit.</summary>
+    public double? Limit { get; set; }
+
+    /// <summary>Absolute time of the first sample; sample times are kept relative to it.</summary>
+    public double Origin => _origin;
+
+    public BucketHistory History => _history;
+
+    /// <summary>The latest verdict (re-assessed at each closed bucket).</summary>
+    public SeriesVerdict Current => _current ??= Evaluate();
+
+    /// <summary>Adds one sample. Non-finite values (a NaN gauge, a failed read) are skipped.</summary>
+    public void Add(double t, double value)
+    {
+        if (!double.IsFinite(value) || !double.IsFinite(t))
+        {
+            return;
+        }
+
+        if (double.IsNaN(_origin))
+        {
+            _origin = t;
+        }
+
+        if (_history.Add(new Sample(t - _origin, value)))
+        {
+            _current = Evaluate(record: true);
+        }
+        else if (_current is not null)
+        {
+            _current = _current with { Current = value, Samples = _history.SampleCount, AtSeconds = t - _origin };
+        }
+    }
+
+    /// <summary>Assesses the whole history now, e.g. at the end of a watch or trace.</summary>
+    public SeriesVerdict Evaluate() => Evaluate(record: false);
+
+    private SeriesVerdict Evaluate(bool record)
+    {
+        ReadOnlySpan<Bucket> buckets = _history.Buckets;
+        if (buckets.Length == 0)
+        {
+            return new SeriesVerdict { Series = Series, Verdict = Verdict.Insufficient, Reason = "no samples yet", Limit = Limit };
+        }
+
+        Sample latest = _history.Latest!.Value;
+        double span = latest.T - buckets[0].TFirst;
+        Assessment assessment = AssessWindows(buckets, span);
+        Verdict verdict = assessment.Verdict;
+        string reason = assessment.Reason;
+        if (_history.SampleCount < _options.MinSamples)
+        {
+            verdict = Verdict.Insufficient;
+            reason = $"{_history.SampleCount} samples; need at least {_options.MinSamples}";
+        }
+        else if (span < _options.MinSpanSeconds)
+        {
+            verdict = Verdict.Insufficient;
+            reason = $"{span:0.#}s observed; need {_options.MinSpanSeconds - span:0.#}s more (minimum span {_options.MinSpanSeconds:0.#}s)";
+        }
+
+        // A leak pages someone: the evidence must hold over consecutive assessments, not flicker through once.
+        int streak = verdict == Verdict.Leak ? _leakStreak + 1 : 0;
+        double streakStart = streak == 1 ? latest.T : _leakStreakStart;
+        if (verdict == Verdict.Leak && (streak < _options.ConfirmAssessments || latest.T - streakStart < _options.ConfirmShare * span))
+        {
+            verdict = Verdict.Insufficient;
+            reason = $"leak-like rise, confirming ({assessment.Reason})";
+        }
+
+        if (record)
+        {
+            _leakStreak = streak;
+            _leakStreakStart = streakStart;
+        }
+
+        if (verdict == Verdict.Leak)
+        {
+            _detectedAt ??= latest.T;
+        }
+
+        TrendEstimate? trend = assessment.Trend;
+        double? floorNow = trend is { } t ? t.Intercept + t.Slope * latest.T : assessment.Floor.Y.Length > 0 ? assessment.Floor.Y[^1] : null;
+        return new SeriesVerdict
+        {
+            Series = Series,
+            Verdict = verdict,
+            Reason = reason,
+            SlopePerSecond = trend?.Slope,
+            SlopeLow = trend?.SlopeLow,
+            SlopeHigh = trend?.SlopeHigh,
+            Confidence = trend is { } c ? 1 - c.PRising : 0,
+            DetectedAtSeconds = _detectedAt,
+            TimeToLimitSeconds = verdict == Verdict.Leak ? TimeToLimit(buckets, trend!.Value, span) : null,
+            Limit = Limit,
+            Current = latest.Value,
+            Floor = floorNow,
+            Cycles = assessment.Floor.Cycles,
+            Samples = _history.SampleCount,
+            AtSeconds = latest.T,
+        };
+    }
+
+    /// <summary>
+    /// Leak is tested on the whole history and, once it is long, on its recent half and quarter too, so a leak that starts
+    /// after days of calm is not diluted. Every other verdict describes the whole history.
+    /// </summary>
+    private Assessment AssessWindows(ReadOnlySpan<Bucket> buckets, double span)
+    {
+        Assessment full = WindowAssessor.Assess(buckets, _options);
+        if (full.Verdict == Verdict.Leak)
+        {
+            return full;
+        }
+
+        double end = buckets[^1].TLast;
+        foreach (double share in (ReadOnlySpan<double>)[0.5, 0.25])
+        {
+            if (span * share < Math.Max(_options.MinSpanSeconds, 1e-9))
+            {
+                break;
+            }
+
+            int start = FirstBucketFrom(buckets, end - span * share);
+            if (buckets.Length - start < _options.MinTrendPoints)
+            {
+                break;
+            }
+
+            Assessment recent = WindowAssessor.Assess(buckets[start..], _options);
+            if (recent.Verdict == Verdict.Leak)
+            {
+                return recent with { Reason = recent.Reason + $" over the last {share:P0} of the watch" };
+            }
+        }
+
+        return full;
+    }
+
+    private static int FirstBucketFrom(ReadOnlySpan<Bucket> buckets, double t)
+    {
+        int lo = 0;
+        int hi = buckets.Length - 1;
+        while (lo < hi)
+        {
+            int mid = (lo + hi) / 2;
+            if (buckets[mid].TFirst < t) { lo = mid + 1; } else { hi = mid; }
+        }
+
+        return lo;
+    }
+
+    /// <summary>Seconds until the peaks of the series, rising at the floor's rate, reach the limit (OOM happens at a peak).</summary>
+    private double? TimeToLimit(ReadOnlySpan<Bucket> buckets, TrendEstimate trend, double span)
+    {
+        if (Limit is not { } limit || trend.Slope <= 0)
+        {
+            return null;
+        }
+
+        double since = buckets[^1].TLast - span * 0.1;
+        double peak = double.NegativeInfinity;
+        for (int i = buckets.Length - 1; i >= 0 && (buckets[i].TLast >= since || peak == double.NegativeInfinity); i--)
+        {
+            peak = Math.Max(peak, buckets[i].Max);
+        }
+
+        return Math.Max(0, (limit - peak) / trend.Slope);
+    }
+}

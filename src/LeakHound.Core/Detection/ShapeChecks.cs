@@ -1,0 +1,97 @@
+using LeakHound.Core.Statistics;
+
+namespace LeakHound.Core.Detection;
+
+/// <summary>Shape tests on floor points that tell a sustained rise from a warm-up or a one-time jump.</summary>
+internal static class ShapeChecks
+{
+    /// <summary>Medians of the floor in four equal time slices of [from, to]; NaN for an empty slice.</summary>
+    public static double[] QuarterMedians(double[] x, double[] y, double from, double to)
+    {
+        double[] medians = new double[4];
+        double width = (to - from) / 4;
+        List<double> slice = new(x.Length / 4 + 1);
+        for (int q = 0; q < 4; q++)
+        {
+            double lo = from + q * width;
+            double hi = q == 3 ? double.PositiveInfinity : lo + width;
+            slice.Clear();
+            for (int i = 0; i < x.Length; i++)
+            {
+                if (x[i] >= lo && x[i] < hi)
+                {
+                    slice.Add(y[i]);
+                }
+            }
+
+            medians[q] = slice.Count == 0 ? double.NaN : Selection.Median(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(slice));
+        }
+
+        return medians;
+    }
+
+    /// <summary>Robust noise of a floor: MAD of first differences scaled to a standard deviation (immune to trend and steps).</summary>
+    public static double Noise(double[] y)
+    {
+        if (y.Length < 3)
+        {
+            return 0;
+        }
+
+        double[] diffs = new double[y.Length - 1];
+        for (int i = 1; i < y.Length; i++)
+        {
+            diffs[i - 1] = Math.Abs(y[i] - y[i - 1]);
+        }
+
+        // For Gaussian noise σ, |Δ| has median 0.954σ (Δ ~ N(0, 2σ²)).
+        return Selection.Median(diffs) / 0.954;
+    }
+
+    /// <summary>Best single split of the floor into two constant levels (least squares), found in O(n) with prefix sums.</summary>
+    public static (int Split, double Before, double After) BestSplit(double[] y, int minSegment)
+    {
+        int n = y.Length;
+        double[] prefix = new double[n + 1];
+        double[] prefixSq = new double[n + 1];
+        double reference = n > 0 ? y[0] : 0; // centring keeps the squares small: no cancellation on byte-sized values
+        for (int i = 0; i < n; i++)
+        {
+            double v = y[i] - reference;
+            prefix[i + 1] = prefix[i] + v;
+            prefixSq[i + 1] = prefixSq[i] + v * v;
+        }
+
+        int best = -1;
+        double bestSse = double.PositiveInfinity;
+        for (int k = minSegment; k <= n - minSegment; k++)
+        {
+            double sse = SegmentSse(prefix, prefixSq, 0, k) + SegmentSse(prefix, prefixSq, k, n);
+            if (sse < bestSse)
+            {
+                bestSse = sse;
+                best = k;
+            }
+        }
+
+        if (best < 0)
+        {
+            return (-1, double.NaN, double.NaN);
+        }
+
+        return (best, Median(y, 0, best), Median(y, best, n));
+    }
+
+    public static double Median(double[] y, int from, int to)
+    {
+        double[] copy = y[from..to];
+        return Selection.Median(copy);
+    }
+
+    private static double SegmentSse(double[] prefix, double[] prefixSq, int from, int to)
+    {
+        int m = to - from;
+        double sum = prefix[to] - prefix[from];
+        return prefixSq[to] - prefixSq[from] - sum * sum / m;
+    }
+}

@@ -1,0 +1,242 @@
+using LeakHound.Core.Series;
+using LeakHound.Core.Statistics;
+using LeakHound.Core.Verdicts;
+
+namespace LeakHound.Core.Detection;
+
+/// <summary>Classifies one window of bucketed history. Pure: the same buckets always give the same answer.</summary>
+/// <remarks>
+/// A leak must pass every test, in this order: enough cycles and floor points; a significant Mann–Kendall rise of the
+/// floor with the whole Theil–Sen interval above zero; a rise present in every quarter of the window (not one jump);
+/// and no deceleration (the latest quarter rises at least <see cref="DetectorOptions.MaxDeceleration"/> as much as the
+/// first: warm-ups slow down, leaks do not). The first failing test is the reason the verdict stays insufficient.
+/// </remarks>
+internal static class WindowAssessor
+{
+    /// <summary>Tries to establish a leak; returns null when one is established, else what is missing.</summary>
+    public static string? WhyNotLeak(Floor floor, TrendEstimate? trend, DetectorOptions options)
+    {
+        if (floor.HasCycles && floor.Cycles < options.MinCycles)
+        {
+            return $"{floor.Cycles} GC-like cycles seen; need {options.MinCycles - floor.Cycles} more to judge the floor";
+        }
+
+        if (trend is not { } t || floor.TrendX.Length < options.MinTrendPoints)
+        {
+            return $"{floor.TrendX.Length} distinct floor levels; need at least {options.MinTrendPoints}";
+        }
+
+        if (!t.RisesAt(options.Alpha))
+        {
+            return t.Slope > 0 && t.PRising < 0.5
+                ? $"floor rise not yet significant (confidence {1 - t.PRising:P1}, need {1 - options.Alpha:P1})"
+                : "floor does not rise";
+        }
+
+        int half = Array.FindIndex(floor.TrendX, x => x >= (floor.TrendX[0] + floor.TrendX[^1]) / 2);
+        if (half < 3 || floor.TrendX.Length - half < 3)
+        {
+            return "too few floor points in one half of the window";
+        }
+
+        TrendEstimate first = TrendTest.Compute(floor.TrendX.AsSpan(0, half), floor.TrendY.AsSpan(0, half));
+        TrendEstimate second = TrendTest.Compute(floor.TrendX.AsSpan(half), floor.TrendY.AsSpan(half));
+        if (!(second.SlopeLow > 0))
+        {
+            return "the recent half of the window does not rise significantly on its own; waiting to see the rise persist";
+        }
+
+        if (first.Slope > 0 && second.Slope < options.MaxDeceleration * first.Slope)
+        {
+            return $"the rise is slowing down (recent half {second.Slope / first.Slope:P0} of the earlier rate): possibly a warm-up; waiting";
+        }
+
+        if (StepExplainsBetter(floor.X, floor.Y, t))
+        {
+            return "one jump explains the floor better than a steady rise (a step?); waiting to see it persist";
+        }
+
+        return null;
+    }
+
+    /// <summary>True when two constant levels fit the floor more tightly than the Theil–Sen line does.</summary>
+    private static bool StepExplainsBetter(double[] x, double[] y, TrendEstimate line)
+    {
+        (int split, _, _) = ShapeChecks.BestSplit(y, Math.Max(2, y.Length / 8));
+        if (split < 0)
+        {
+            return false;
+        }
+
+        double lineError = 0;
+        for (int i = 0; i < y.Length; i++)
+        {
+            lineError += Math.Abs(y[i] - line.Intercept - line.Slope * x[i]);
+        }
+
+        double before = ShapeChecks.Median(y, 0, split);
+        double after = ShapeChecks.Median(y, split, y.Length);
+        double stepError = 0;
+        for (int i = 0; i < y.Length; i++)
+        {
+            stepError += Math.Abs(y[i] - (i < split ? before : after));
+        }
+
+        return stepError < lineError;
+    }
+
+    public static Assessment Assess(ReadOnlySpan<Bucket> window, DetectorOptions options)
+    {
+        Floor floor = FloorExtractor.Extract(window);
+        TrendEstimate? trend = floor.TrendX.Length >= 3 ? TrendTest.Compute(floor.TrendX, floor.TrendY) : null;
+        string? whyNot = WhyNotLeak(floor, trend, options);
+        if (whyNot is null)
+        {
+            return new Assessment(Verdict.Leak, LeakReason(floor, trend!.Value), trend, floor);
+        }
+
+        double noise = ShapeChecks.Noise(floor.Y);
+        if (IsStep(floor, noise, out string stepReason))
+        {
+            return new Assessment(Verdict.Step, stepReason, trend, floor);
+        }
+
+        if (IsPlateau(floor, noise, out string plateauReason))
+        {
+            return new Assessment(Verdict.Plateau, plateauReason, trend, floor);
+        }
+
+        if (trend is { } t && t.RisesAt(options.Alpha))
+        {
+            return new Assessment(Verdict.Insufficient, "floor rises, but " + whyNot, trend, floor);
+        }
+
+        // Stable must mean "no rise", not "a rise not yet proven": a floor rising at 95% confidence stays undecided.
+        if (trend is { } weak && weak.Slope > 0 && weak.PRising < 0.05 && !IsSawtooth(window, floor, noise, out _))
+        {
+            return new Assessment(Verdict.Insufficient, whyNot, trend, floor);
+        }
+
+        if (IsSawtooth(window, floor, noise, out string sawReason))
+        {
+            return new Assessment(Verdict.Sawtooth, sawReason, trend, floor);
+        }
+
+        string stable = trend is { Slope: < 0 } && trend.Value.SlopeHigh < 0 ? "floor falls" : "no significant trend";
+        return new Assessment(Verdict.Stable, stable, trend, floor);
+    }
+
+    private static string LeakReason(Floor floor, TrendEstimate t) => floor.HasCycles
+        ? $"floor under {floor.Cycles} GC-like cycles rises steadily (confidence {1 - t.PRising:P2})"
+        : $"rises steadily through the window, as fast in its recent half as before (confidence {1 - t.PRising:P2})";
+
+    /// <summary>Two flat levels, each holding at least an eighth of the floor points, a jump well above the noise.</summary>
+    private static bool IsStep(Floor floor, double noise, out string reason)
+    {
+        reason = "";
+        int n = floor.Y.Length;
+        if (n < 8)
+        {
+            return false;
+        }
+
+        (int split, double before, double after) = ShapeChecks.BestSplit(floor.Y, Math.Max(2, n / 8));
+        double jump = after - before;
+        if (split < 0 || jump == 0 || Math.Abs(jump) <= 6 * noise)
+        {
+            return false;
+        }
+
+        if (!IsFlat(floor.X[..split], floor.Y[..split], jump) || !IsFlat(floor.X[split..], floor.Y[split..], jump))
+        {
+            return false;
+        }
+
+        reason = $"one {(jump > 0 ? "jump" : "fall")} of {Math.Abs(jump):G4} at t={floor.X[split]:0.#}s between two flat levels";
+        return true;
+    }
+
+    /// <summary>A segment is flat when its own trend moves it by less than a fifth of the jump.</summary>
+    private static bool IsFlat(double[] x, double[] y, double jump)
+    {
+        if (x.Length < 3 || x[^1] <= x[0])
+        {
+            return true;
+        }
+
+        TrendEstimate t = TrendTest.Compute(x, y);
+        return Math.Abs(t.Slope) * (x[^1] - x[0]) < 0.2 * Math.Abs(jump);
+    }
+
+    /// <summary>A clear rise early on, and a last third that is flat against that rise.</summary>
+    private static bool IsPlateau(Floor floor, double noise, out string reason)
+    {
+        reason = "";
+        double from = floor.X[0];
+        double span = floor.X[^1] - from;
+        if (floor.X.Length < 9 || span <= 0)
+        {
+            return false;
+        }
+
+        int lastThird = Array.FindIndex(floor.X, x => x >= from + 2 * span / 3);
+        if (lastThird < 0 || floor.X.Length - lastThird < 3)
+        {
+            return false;
+        }
+
+        // The warm-up may be over long before the window's first third ends: compare with the very start.
+        int head = Math.Max(3, floor.Y.Length / 10);
+        double start = ShapeChecks.Median(floor.Y, 0, head);
+        double end = ShapeChecks.Median(floor.Y, lastThird, floor.Y.Length);
+        double rise = end - start;
+        if (rise <= 6 * noise || rise <= 0)
+        {
+            return false;
+        }
+
+        // IsFlat allows a fifth of its argument: the last third may move by at most a tenth of the rise.
+        if (!IsFlat(floor.X[lastThird..], floor.Y[lastThird..], rise / 2))
+        {
+            return false;
+        }
+
+        reason = $"rose by {rise:G4} at first, flat for the last third of the window";
+        return true;
+    }
+
+    /// <summary>
+    /// At least three one-step drops, each several times the largest one-step rise typical of the window and well above the
+    /// floor's noise. The asymmetry is what marks a GC sawtooth (slow climb, sudden fall); plain noise falls as it rises.
+    /// </summary>
+    private static bool IsSawtooth(ReadOnlySpan<Bucket> window, Floor floor, double noise, out string reason)
+    {
+        reason = "";
+        double[] rises = new double[window.Length];
+        for (int i = 0; i < window.Length; i++)
+        {
+            rises[i] = window[i].MaxStepRise;
+        }
+
+        // 5× the 90th percentile of one-step rises: Gaussian noise exceeds it about once in 10⁵ steps.
+        double typicalRise = Selection.Select(rises, (int)(0.9 * (rises.Length - 1)));
+        double threshold = Math.Max(5 * typicalRise, noise);
+        List<double> drops = [];
+        foreach (Bucket b in window)
+        {
+            if (b.MaxStepFall > threshold && b.MaxStepFall > 1e-9 * Math.Abs(b.Max))
+            {
+                drops.Add(b.MaxStepFall);
+            }
+        }
+
+        if (drops.Count < 3)
+        {
+            return false;
+        }
+
+        double amplitude = Selection.Median(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(drops));
+        reason = $"{drops.Count} sudden drops of about {amplitude:G4} over a floor that does not rise";
+        return true;
+    }
+}

@@ -1,0 +1,4 @@
+namespace LeakHound.Core.Traces;
+
+/// <summary>A trace file that cannot be read: the message names the line and what is wrong with it.</summary>
+public sealed class TraceFormatException(string message) : Exception(message);

@@ -1,0 +1,45 @@
+namespace LeakHound.Core.Verdicts;
+
+/// <summary>The detector's conclusion for one series at one moment. Values that cannot be computed yet are null.</summary>
+public sealed record SeriesVerdict
+{
+    public required string Series { get; init; }
+
+    public required Verdict Verdict { get; init; }
+
+    /// <summary>Why, in words; for <see cref="Verdict.Insufficient"/> what is missing.</summary>
+    public required string Reason { get; init; }
+
+    /// <summary>Theil–Sen slope of the floor, value units per second.</summary>
+    public double? SlopePerSecond { get; init; }
+
+    public double? SlopeLow { get; init; }
+
+    public double? SlopeHigh { get; init; }
+
+    /// <summary>Confidence that the floor rises: 1 − p of the autocorrelation-corrected Mann–Kendall test.</summary>
+    public double Confidence { get; init; }
+
+    /// <summary>Trace time (seconds from the first sample) at which the online detector first said <see cref="Verdict.Leak"/>.</summary>
+    public double? DetectedAtSeconds { get; init; }
+
+    /// <summary>Projected seconds until the peaks reach the limit; null unless leaking with a known limit.</summary>
+    public double? TimeToLimitSeconds { get; init; }
+
+    public double? Limit { get; init; }
+
+    public double? Current { get; init; }
+
+    /// <summary>Estimated floor (lower envelope) at the time of analysis.</summary>
+    public double? Floor { get; init; }
+
+    /// <summary>Completed GC-like cycles seen (drops of the series), 0 when the series has no sawtooth.</summary>
+    public int Cycles { get; init; }
+
+    public long Samples { get; init; }
+
+    /// <summary>Trace time of the analysis, seconds from the first sample.</summary>
+    public double AtSeconds { get; init; }
+
+    public double? SlopePerMinute => SlopePerSecond * 60;
+}

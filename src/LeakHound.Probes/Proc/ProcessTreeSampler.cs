@@ -1,0 +1,97 @@
+namespace LeakHound.Probes.Proc;
+
+/// <summary>Samples a set of root processes and, optionally, all their descendants as they come and go.</summary>
+public sealed class ProcessTreeSampler : IDisposable
+{
+    private readonly int[] _roots;
+    private readonly bool _includeChildren;
+    private readonly Dictionary<int, ProcessProbe> _probes = [];
+
+    /// <exception cref="ProcessNotFoundException">A root process does not exist or its /proc entry cannot be read.</exception>
+    public ProcessTreeSampler(IEnumerable<int> roots, bool includeChildren = true)
+    {
+        _roots = roots.Distinct().ToArray();
+        _includeChildren = includeChildren;
+        foreach (int pid in _roots)
+        {
+            if (pid <= 0 || !ProcessTree.Exists(pid))
+            {
+                throw new ProcessNotFoundException(pid, $"no process with PID {pid}");
+            }
+
+            ProcessProbe probe = ProcessProbe.TryOpen(pid)
+                ?? throw new ProcessNotFoundException(pid, $"cannot read /proc/{pid}/status (permission denied?)");
+            _probes[pid] = probe;
+        }
+    }
+
+    /// <summary>True once every watched process has exited.</summary>
+    public bool AllExited => _probes.Count == 0;
+
+    public IReadOnlyCollection<int> Pids => _probes.Keys;
+
+    /// <summary>Reads every watched process; newly started descendants join, exited ones leave (and are reported once).</summary>
+    public TreeSnapshot Sample(bool readPss)
+    {
+        if (_includeChildren)
+        {
+            Discover();
+        }
+
+        List<ProcessSample> samples = new(_probes.Count);
+        List<int> exited = [];
+        foreach ((int pid, ProcessProbe probe) in _probes)
+        {
+            ProcessSample? sample = probe.Read(readPss);
+            if (sample is null)
+            {
+                exited.Add(pid);
+            }
+            else
+            {
+                samples.Add(sample);
+            }
+        }
+
+        foreach (int pid in exited)
+        {
+            _probes.Remove(pid, out ProcessProbe? probe);
+            probe?.Dispose();
+        }
+
+        samples.Sort((a, b) => a.Pid.CompareTo(b.Pid));
+        return new TreeSnapshot(samples, exited);
+    }
+
+    private void Discover()
+    {
+        Stack<int> pending = new(_probes.Keys);
+        while (pending.Count > 0)
+        {
+            foreach (int child in ProcessTree.ChildrenOf(pending.Pop()))
+            {
+                if (!_probes.ContainsKey(child) && ProcessProbe.TryOpen(child) is { } probe)
+                {
+                    _probes[child] = probe;
+                    pending.Push(child);
+                }
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (ProcessProbe probe in _probes.Values)
+        {
+            probe.Dispose();
+        }
+
+        _probes.Clear();
+    }
+}
+
+/// <summary>The process to watch does not exist or cannot be read.</summary>
+public sealed class ProcessNotFoundException(int pid, string message) : Exception(message)
+{
+    public int Pid { get; } = pid;
+}
