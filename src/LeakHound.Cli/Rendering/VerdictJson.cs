@@ -34,7 +34,7 @@ public static class VerdictJson
             w.WriteNullValue();
         }
 
-        w.WriteNumber("confidence", Math.Round(v.Confidence, 6));
+        Number(w, "confidence", Math.Round(v.Confidence, 6));
         Number(w, "detected_at_seconds", v.DetectedAtSeconds);
         Number(w, "time_to_limit_seconds", v.TimeToLimitSeconds);
         Number(w, "limit", v.Limit);

@@ -29,6 +29,9 @@ public sealed record DetectorOptions
     /// <summary>Latest quarter's rise must be at least this share of the first quarter's: a slowing rise is a warm-up until proven otherwise.</summary>
     public double MaxDeceleration { get; init; } = 0.75;
 
+    /// <summary>The 95% interval of the rate must be this tight (half-width relative to the rate) before a leak is called: a page should say how fast.</summary>
+    public double MaxRelativeUncertainty { get; init; } = 0.3;
+
     /// <summary>Consecutive assessments that must all find a leak before it is declared.</summary>
     public int ConfirmAssessments { get; init; } = 3;
 

@@ -165,13 +165,28 @@ public sealed class SeriesDetector
             }
 
             Assessment recent = WindowAssessor.Assess(buckets[start..], _options);
-            if (recent.Verdict == Verdict.Leak)
+            if (recent.Verdict == Verdict.Leak && !SlowerThanBefore(buckets[..start], recent.Trend!.Value))
             {
                 return recent with { Reason = recent.Reason + $" over the last {share:P0} of the watch" };
             }
         }
 
         return full;
+    }
+
+    /// <summary>
+    /// A recent rise that is slower than the rise before it is the tail of a warm-up, not a leak that has just begun.
+    /// </summary>
+    private bool SlowerThanBefore(ReadOnlySpan<Bucket> earlier, TrendEstimate recent)
+    {
+        Floor floor = FloorExtractor.Extract(earlier);
+        if (floor.TrendX.Length < 3)
+        {
+            return false;
+        }
+
+        TrendEstimate before = TrendTest.Compute(floor.TrendX, floor.TrendY);
+        return before.Slope > 0 && recent.Slope < _options.MaxDeceleration * before.Slope;
     }
 
     private static int FirstBucketFrom(ReadOnlySpan<Bucket> buckets, double t)

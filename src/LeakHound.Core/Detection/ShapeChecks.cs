@@ -54,10 +54,18 @@ internal static class ShapeChecks
         int n = y.Length;
         double[] prefix = new double[n + 1];
         double[] prefixSq = new double[n + 1];
-        double reference = n > 0 ? y[0] : 0; // centring keeps the squares small: no cancellation on byte-sized values
+        // Centre and scale: squares stay small (no cancellation on byte-sized values, no overflow near 1e300).
+        double reference = n > 0 ? y[0] : 0;
+        double scale = 0;
+        foreach (double v in y)
+        {
+            scale = Math.Max(scale, Math.Abs(v - reference));
+        }
+
+        scale = scale > 0 && double.IsFinite(scale) ? scale : 1;
         for (int i = 0; i < n; i++)
         {
-            double v = y[i] - reference;
+            double v = (y[i] - reference) / scale;
             prefix[i + 1] = prefix[i] + v;
             prefixSq[i + 1] = prefixSq[i] + v * v;
         }

@@ -33,6 +33,12 @@ internal static class WindowAssessor
                 : "floor does not rise";
         }
 
+        double halfWidth = (t.SlopeHigh - t.SlopeLow) / 2;
+        if (halfWidth > options.MaxRelativeUncertainty * t.Slope)
+        {
+            return $"the rate is not yet known well enough (±{halfWidth / t.Slope:P0}, need ±{options.MaxRelativeUncertainty:P0})";
+        }
+
         int half = Array.FindIndex(floor.TrendX, x => x >= (floor.TrendX[0] + floor.TrendX[^1]) / 2);
         if (half < 3 || floor.TrendX.Length - half < 3)
         {
@@ -96,12 +102,15 @@ internal static class WindowAssessor
         }
 
         double noise = ShapeChecks.Noise(floor.Y);
-        if (IsStep(floor, noise, out string stepReason))
+        bool sawtooth = IsSawtooth(window, noise, out double amplitude, out string sawReason);
+
+        // Under a heavy sawtooth a small shift of the floor is not what a person would call the shape.
+        if (IsStep(floor, noise, out double jump, out string stepReason) && (!sawtooth || Math.Abs(jump) >= amplitude / 2))
         {
             return new Assessment(Verdict.Step, stepReason, trend, floor);
         }
 
-        if (IsPlateau(floor, noise, out string plateauReason))
+        if (IsPlateau(floor, noise, out double rise, out string plateauReason) && (!sawtooth || rise >= amplitude / 2))
         {
             return new Assessment(Verdict.Plateau, plateauReason, trend, floor);
         }
@@ -111,15 +120,15 @@ internal static class WindowAssessor
             return new Assessment(Verdict.Insufficient, "floor rises, but " + whyNot, trend, floor);
         }
 
-        // Stable must mean "no rise", not "a rise not yet proven": a floor rising at 95% confidence stays undecided.
-        if (trend is { } weak && weak.Slope > 0 && weak.PRising < 0.05 && !IsSawtooth(window, floor, noise, out _))
-        {
-            return new Assessment(Verdict.Insufficient, whyNot, trend, floor);
-        }
-
-        if (IsSawtooth(window, floor, noise, out string sawReason))
+        if (sawtooth)
         {
             return new Assessment(Verdict.Sawtooth, sawReason, trend, floor);
+        }
+
+        // Stable must mean "no rise", not "a rise not yet proven": a floor rising at 95% confidence stays undecided.
+        if (trend is { } weak && weak.Slope > 0 && weak.PRising < 0.05)
+        {
+            return new Assessment(Verdict.Insufficient, whyNot, trend, floor);
         }
 
         string stable = trend is { Slope: < 0 } && trend.Value.SlopeHigh < 0 ? "floor falls" : "no significant trend";
@@ -131,9 +140,10 @@ internal static class WindowAssessor
         : $"rises steadily through the window, as fast in its recent half as before (confidence {1 - t.PRising:P2})";
 
     /// <summary>Two flat levels, each holding at least an eighth of the floor points, a jump well above the noise.</summary>
-    private static bool IsStep(Floor floor, double noise, out string reason)
+    private static bool IsStep(Floor floor, double noise, out double jump, out string reason)
     {
         reason = "";
+        jump = 0;
         int n = floor.Y.Length;
         if (n < 8)
         {
@@ -141,7 +151,7 @@ internal static class WindowAssessor
         }
 
         (int split, double before, double after) = ShapeChecks.BestSplit(floor.Y, Math.Max(2, n / 8));
-        double jump = after - before;
+        jump = after - before;
         if (split < 0 || jump == 0 || Math.Abs(jump) <= 6 * noise)
         {
             return false;
@@ -169,9 +179,10 @@ internal static class WindowAssessor
     }
 
     /// <summary>A clear rise early on, and a last third that is flat against that rise.</summary>
-    private static bool IsPlateau(Floor floor, double noise, out string reason)
+    private static bool IsPlateau(Floor floor, double noise, out double rise, out string reason)
     {
         reason = "";
+        rise = 0;
         double from = floor.X[0];
         double span = floor.X[^1] - from;
         if (floor.X.Length < 9 || span <= 0)
@@ -186,10 +197,10 @@ internal static class WindowAssessor
         }
 
         // The warm-up may be over long before the window's first third ends: compare with the very start.
-        int head = Math.Max(3, floor.Y.Length / 10);
+        const int head = 3;
         double start = ShapeChecks.Median(floor.Y, 0, head);
         double end = ShapeChecks.Median(floor.Y, lastThird, floor.Y.Length);
-        double rise = end - start;
+        rise = end - start;
         if (rise <= 6 * noise || rise <= 0)
         {
             return false;
@@ -209,18 +220,20 @@ internal static class WindowAssessor
     /// At least three one-step drops, each several times the largest one-step rise typical of the window and well above the
     /// floor's noise. The asymmetry is what marks a GC sawtooth (slow climb, sudden fall); plain noise falls as it rises.
     /// </summary>
-    private static bool IsSawtooth(ReadOnlySpan<Bucket> window, Floor floor, double noise, out string reason)
+    private static bool IsSawtooth(ReadOnlySpan<Bucket> window, double noise, out double amplitude, out string reason)
     {
         reason = "";
+        amplitude = 0;
         double[] rises = new double[window.Length];
         for (int i = 0; i < window.Length; i++)
         {
             rises[i] = window[i].MaxStepRise;
         }
 
-        // 5× the 90th percentile of one-step rises: Gaussian noise exceeds it about once in 10⁵ steps.
+        // 3× the 90th percentile of one-step rises: for Gaussian noise (steps ~ N(0, 2σ²), p90 = 1.81σ) a fall of
+        // 5.4σ happens about once in 16,000 steps, and a ramp must climb for 4+ samples before its drop qualifies.
         double typicalRise = Selection.Select(rises, (int)(0.9 * (rises.Length - 1)));
-        double threshold = Math.Max(5 * typicalRise, noise);
+        double threshold = Math.Max(3 * typicalRise, noise);
         List<double> drops = [];
         foreach (Bucket b in window)
         {
@@ -235,7 +248,7 @@ internal static class WindowAssessor
             return false;
         }
 
-        double amplitude = Selection.Median(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(drops));
+        amplitude = Selection.Median(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(drops));
         reason = $"{drops.Count} sudden drops of about {amplitude:G4} over a floor that does not rise";
         return true;
     }

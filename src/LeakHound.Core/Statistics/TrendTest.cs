@@ -110,10 +110,22 @@ public static class TrendTest
     private static double VarianceInflation(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double slope, double intercept)
     {
         int n = x.Length;
+        // Residuals are scaled by their largest magnitude first: squares of values near 1e200 would overflow.
+        double scale = 0;
+        for (int i = 0; i < n; i++)
+        {
+            scale = Math.Max(scale, Math.Abs(y[i] - intercept - slope * x[i]));
+        }
+
+        if (!(scale > 0) || !double.IsFinite(scale))
+        {
+            return 1;
+        }
+
         double mean = 0;
         for (int i = 0; i < n; i++)
         {
-            mean += y[i] - intercept - slope * x[i];
+            mean += (y[i] - intercept - slope * x[i]) / scale;
         }
 
         mean /= n;
@@ -122,7 +134,7 @@ public static class TrendTest
         double previous = 0;
         for (int i = 0; i < n; i++)
         {
-            double r = y[i] - intercept - slope * x[i] - mean;
+            double r = (y[i] - intercept - slope * x[i]) / scale - mean;
             den += r * r;
             if (i > 0)
             {

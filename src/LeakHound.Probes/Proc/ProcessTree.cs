@@ -6,7 +6,9 @@ internal static class ProcessTree
     private static readonly bool s_hasChildrenFiles = File.Exists($"/proc/{Environment.ProcessId}/task/{Environment.ProcessId}/children");
 
     /// <summary>Direct children of a process (empty if it is gone).</summary>
-    public static IEnumerable<int> ChildrenOf(int pid)
+    /// <param name="pid">The parent.</param>
+    /// <param name="singleThreaded">Its only task is its main thread: one file to read instead of listing the task folder.</param>
+    public static IEnumerable<int> ChildrenOf(int pid, bool singleThreaded = false)
     {
         if (!s_hasChildrenFiles)
         {
@@ -16,7 +18,8 @@ internal static class ProcessTree
         List<int> children = [];
         try
         {
-            foreach (string task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+            IEnumerable<string> tasks = singleThreaded ? [$"/proc/{pid}/task/{pid}"] : Directory.EnumerateDirectories($"/proc/{pid}/task");
+            foreach (string task in tasks)
             {
                 string text;
                 try

@@ -7,6 +7,9 @@ public sealed class ProcessTreeSampler : IDisposable
     private readonly bool _includeChildren;
     private readonly Dictionary<int, ProcessProbe> _probes = [];
 
+    /// <summary>Thread counts from the last sample: single-threaded parents need one children file, not a task listing.</summary>
+    private readonly Dictionary<int, double> _threads = [];
+
     /// <exception cref="ProcessNotFoundException">A root process does not exist or its /proc entry cannot be read.</exception>
     public ProcessTreeSampler(IEnumerable<int> roots, bool includeChildren = true)
     {
@@ -50,11 +53,13 @@ public sealed class ProcessTreeSampler : IDisposable
             else
             {
                 samples.Add(sample);
+                _threads[pid] = sample.Threads;
             }
         }
 
         foreach (int pid in exited)
         {
+            _threads.Remove(pid);
             _probes.Remove(pid, out ProcessProbe? probe);
             probe?.Dispose();
         }
@@ -68,7 +73,9 @@ public sealed class ProcessTreeSampler : IDisposable
         Stack<int> pending = new(_probes.Keys);
         while (pending.Count > 0)
         {
-            foreach (int child in ProcessTree.ChildrenOf(pending.Pop()))
+            int parent = pending.Pop();
+            bool singleThreaded = _threads.TryGetValue(parent, out double threads) && threads <= 1;
+            foreach (int child in ProcessTree.ChildrenOf(parent, singleThreaded))
             {
                 if (!_probes.ContainsKey(child) && ProcessProbe.TryOpen(child) is { } probe)
                 {

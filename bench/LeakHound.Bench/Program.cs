@@ -1,0 +1,27 @@
+using System.Runtime.InteropServices;
+using LeakHound.Bench.Detection;
+using LeakHound.Bench.Sampling;
+using LeakHound.Bench.Throughput;
+
+// dotnet run -c Release --project bench/LeakHound.Bench -- [detection|sampling|throughput|all]
+// Prints Markdown for docs/benchmarks.md; every comparison is measured in this same run.
+string what = args.Length > 0 ? args[0] : "all";
+Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1L << 30)} GiB, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}, {DateTime.UtcNow:yyyy-MM-dd}");
+Console.WriteLine();
+if (what is "detection" or "all")
+{
+    Console.WriteLine("## Detection");
+    Console.WriteLine(DetectionBenchmark.Run());
+}
+
+if (what is "sampling" or "all")
+{
+    Console.WriteLine("## Sampling cost");
+    Console.WriteLine(SamplingBenchmark.Run());
+}
+
+if (what is "throughput" or "all")
+{
+    Console.WriteLine("## Analysis throughput and memory");
+    Console.WriteLine(ThroughputBenchmark.Run(args.Length > 1 ? long.Parse(args[1]) : 10_000_000));
+}

@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace LeakHound.Cli.Tests;
+
+/// <summary>Runs the real leakhound program as a child process, the way a user or CI would.</summary>
+internal static class CliRunner
+{
+    public static string Dll => typeof(ExitCode).Assembly.Location;
+
+    public static string RepoRoot
+    {
+        get
+        {
+            string dir = AppContext.BaseDirectory;
+            while (!File.Exists(Path.Combine(dir, "LeakHound.sln")))
+            {
+                dir = Path.GetDirectoryName(dir) ?? throw new InvalidOperationException("repository root not found");
+            }
+
+            return dir;
+        }
+    }
+
+    public static string Fixture(string name) => Path.Combine(RepoRoot, "tests", "fixtures", name);
+
+    public sealed record Result(int ExitCode, string Stdout, string Stderr)
+    {
+        public override string ToString() => $"exit {ExitCode}\n--- stdout\n{Stdout}\n--- stderr\n{Stderr}";
+    }
+
+    public static Process Start(params string[] args)
+    {
+        ProcessStartInfo info = new("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(Dll);
+        foreach (string a in args)
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        return Process.Start(info)!;
+    }
+
+    /// <summary>Runs to completion (killed after <paramref name="timeoutSeconds"/>, which fails the test).</summary>
+    public static async Task<Result> RunAsync(string[] args, double timeoutSeconds = 120, string? stdin = null)
+    {
+        using Process p = Start(args);
+        Task<string> stdout = p.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = p.StandardError.ReadToEndAsync();
+        if (stdin is not null)
+        {
+            await p.StandardInput.WriteAsync(stdin);
+        }
+
+        p.StandardInput.Close();
+        using CancellationTokenSource timeout = new(TimeSpan.FromSeconds(timeoutSeconds));
+        try
+        {
+            await p.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            p.Kill(entireProcessTree: true);
+            throw new TimeoutException($"leakhound {string.Join(' ', args)} did not finish in {timeoutSeconds}s");
+        }
+
+        return new Result(p.ExitCode, await stdout, await stderr);
+    }
+
+    public static Task<Result> RunAsync(params string[] args) => RunAsync(args, 120);
+
+    /// <summary>Writes a temporary file and returns its path.</summary>
+    public static string TempFile(string content, string extension = ".csv")
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"leakhound-test-{Guid.NewGuid():N}{extension}");
+        File.WriteAllText(path, content, Encoding.UTF8);
+        return path;
+    }
+}

@@ -1,0 +1,55 @@
+namespace LeakHound.Cli.Tests;
+
+/// <summary><c>leakhound run</c> on the C# sample targets of samples/LeakHound.Samples.</summary>
+public sealed class RunSampleTargetTests
+{
+    [Fact]
+    public async Task ThreadPerReconnect_IsThreadLeak_ConstantPoolIsNot()
+    {
+        CliRunner.Result leak = await CliRunner.RunAsync(RunFixtures.Sample("threadleak", "--tick", "0.1", "--period", "10"));
+        CliRunner.Result pool = await CliRunner.RunAsync(RunFixtures.Sample("threadpool", "--tick", "0.1", "--period", "10"));
+
+        Assert.True(leak.ExitCode == 1, leak.ToString());
+        JsonVerdicts json = JsonVerdicts.Parse(leak.Stdout);
+        Assert.Equal("leak", json.Verdict("threads"));
+        Assert.InRange(json.Series("threads").GetProperty("slope_per_second").GetDouble(), 7, 12); // one per 100 ms
+        Assert.True(pool.ExitCode == 0, pool.ToString());
+        Assert.NotEqual("leak", JsonVerdicts.Parse(pool.Stdout).Verdict("threads"));
+    }
+
+    [Fact]
+    public async Task UndisposedStreams_IsFdLeak()
+    {
+        CliRunner.Result r = await CliRunner.RunAsync(RunFixtures.Sample("fdleak", "--tick", "0.05", "--period", "10"));
+
+        Assert.True(r.ExitCode == 1, r.ToString());
+        Assert.Equal("leak", JsonVerdicts.Parse(r.Stdout).Verdict("fds"));
+    }
+
+    [Fact]
+    public async Task HeavyChurn_IsSawtoothNotLeak()
+    {
+        CliRunner.Result r = await CliRunner.RunAsync(RunFixtures.Sample("sawtooth", "--tick", "0.05", "--period", "10", "--bytes-per-tick", "2097152"));
+
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Equal("sawtooth", JsonVerdicts.Parse(r.Stdout).Verdict("rss"));
+    }
+
+    [Fact]
+    public async Task WarmingCache_IsPlateauNotLeak()
+    {
+        CliRunner.Result r = await CliRunner.RunAsync(RunFixtures.Sample("plateau", "--tick", "0.05", "--period", "30", "--bytes-per-tick", "1048576"));
+
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Equal("plateau", JsonVerdicts.Parse(r.Stdout).Verdict("rss"));
+    }
+
+    [Fact]
+    public async Task UnconsumedBroadcast_IsMemoryLeak()
+    {
+        CliRunner.Result r = await CliRunner.RunAsync(RunFixtures.Sample("leak", "--tick", "0.05", "--bytes-per-tick", "131072"));
+
+        Assert.True(r.ExitCode == 1, r.ToString());
+        Assert.Equal("leak", JsonVerdicts.Parse(r.Stdout).Verdict("rss"));
+    }
+}

@@ -1,0 +1,101 @@
+using FsCheck;
+using FsCheck.Xunit;
+using LeakHound.Core.Simulation;
+using LeakHound.Core.Verdicts;
+using Xunit;
+
+namespace LeakHound.Core.Tests.Detection;
+
+/// <summary>
+/// Properties of the online detector on generated series (1 s sampling, default options: 5-minute minimum span).
+/// Integers from FsCheck are mapped onto physical ranges so that shrinking still finds the smallest failing case.
+/// </summary>
+public sealed class DetectorPropertyTests
+{
+    private const double Floor = 100e6;
+
+    [Property(MaxTest = 30, StartSize = 100, EndSize = 2000)]
+    public void Sawtooth_WithoutDrift_IsNeverLeakAtAnyPoint(PositiveInt amplitudeStep, PositiveInt periodStep, PositiveInt noiseStep, int seed)
+    {
+        double amplitude = 1e3 * Math.Pow(10, amplitudeStep.Get % 7);       // 1 kB … 1 GB
+        double period = 3 + periodStep.Get % 198;                             // 3 … 200 s (below the minimum span)
+        double noise = amplitude * (noiseStep.Get % 11) / 100.0;              // 0 … 10% of the amplitude
+        Replay r = Replay.Of(SyntheticSeries.Sawtooth(new Random(seed), 1800, 1, Floor, amplitude, period, 0, noise));
+
+        Assert.True(r.FirstLeakAt is null, $"amplitude {amplitude}, period {period}, noise {noise}: {r}");
+    }
+
+    [Property(MaxTest = 30, StartSize = 100, EndSize = 2000)]
+    public void DriftUnderSawtooth_IsLeakWithinBoundedTime_WithSlopeWithin20Percent(PositiveInt amplitudeStep, PositiveInt periodStep, PositiveInt growthStep, int seed)
+    {
+        double amplitude = 1e6 * (1 + amplitudeStep.Get % 200);              // 1 … 200 MB sawtooth
+        double period = 5 + periodStep.Get % 56;                              // 5 … 60 s
+        double noise = amplitude * 0.02;
+        double perCycle = noise * (1 + growthStep.Get % 20);                  // the floor gains 1–20× the noise per cycle
+        double drift = perCycle / period;
+        Replay r = Replay.Of(SyntheticSeries.Sawtooth(new Random(seed), 3600, 1, Floor, amplitude, period, drift, noise));
+
+        // Bounded time: the 5-minute minimum span plus 30 GC cycles.
+        double bound = 300 + 30 * period;
+        Assert.True(r.FirstLeakAt is { } at && at <= bound, $"drift {drift}/s, period {period}: expected leak by {bound}s; {r}");
+        Assert.Equal(Verdict.Leak, r.Final.Verdict);
+        Assert.InRange(r.Final.SlopePerSecond!.Value, drift * 0.8, drift * 1.2);
+        // At the moment of detection the rate is known to ±30% (95% CI); allow for the 1-in-20 interval that misses.
+        Assert.InRange(r.AtFirstLeak!.SlopePerSecond!.Value, drift * 0.5, drift * 1.5);
+    }
+
+    [Property(MaxTest = 30, StartSize = 100, EndSize = 2000)]
+    public void WarmUpToPlateau_IsNeverLeak(PositiveInt riseStep, PositiveInt tauStep, PositiveInt noiseStep, int seed)
+    {
+        double rise = 1e6 * (1 + riseStep.Get % 500);
+        double tau = 5 + tauStep.Get % 296;                                   // time constant 5 … 300 s (up to the minimum span)
+        double noise = rise * (noiseStep.Get % 6) / 100.0;
+        Replay r = Replay.Of(SyntheticSeries.WarmUp(new Random(seed), 1800, 1, Floor, rise, tau, noise));
+
+        Assert.True(r.FirstLeakAt is null, $"rise {rise}, tau {tau}: {r}");
+    }
+
+    [Property(MaxTest = 30, StartSize = 100, EndSize = 2000)]
+    public void LinearFillThenBound_IsNeverLeak(PositiveInt riseStep, PositiveInt fillStep, int seed)
+    {
+        double rise = 1e6 * (1 + riseStep.Get % 500);
+        double fill = 10 + fillStep.Get % 241;                                // a cache filling for 10 … 250 s
+        Replay r = Replay.Of(SyntheticSeries.LinearFill(new Random(seed), 1800, 1, Floor, rise, fill, rise * 0.01));
+
+        Assert.True(r.FirstLeakAt is null, $"rise {rise}, fill {fill}s: {r}");
+    }
+
+    [Property(MaxTest = 30, StartSize = 100, EndSize = 2000)]
+    public void Step_IsNeverLeak(PositiveInt jumpStep, PositiveInt atStep, PositiveInt noiseStep, int seed)
+    {
+        double jump = 1e6 * (1 + jumpStep.Get % 1000);
+        double at = atStep.Get % 1800;
+        double noise = jump * (noiseStep.Get % 11) / 100.0;
+        Replay r = Replay.Of(SyntheticSeries.Step(new Random(seed), 1800, 1, Floor, jump, at, noise));
+
+        Assert.True(r.FirstLeakAt is null, $"jump {jump} at {at}s, noise {noise}: {r}");
+    }
+
+    [Property(MaxTest = 30, StartSize = 100, EndSize = 2000)]
+    public void IntegerPlusOnePerInterval_IsLeak(PositiveInt everyStep, PositiveInt jitterStep, int seed)
+    {
+        double every = 1 + everyStep.Get % 60;                                // +1 every 1 … 60 s
+        int jitter = jitterStep.Get % 3;                                      // a pool that moves by 0 … 2
+        double duration = 300 + 12 * every + 600;
+        Replay r = Replay.Of(SyntheticSeries.Staircase(new Random(seed), duration, 1, 20, every, jitter));
+
+        Assert.True(r.FirstLeakAt is not null, $"+1 every {every}s, jitter {jitter}: {r}");
+        Assert.Equal(Verdict.Leak, r.Final.Verdict);
+        Assert.InRange(r.Final.SlopePerSecond!.Value, 0.8 / every, 1.2 / every);
+    }
+
+    [Property(MaxTest = 20, StartSize = 100, EndSize = 2000)]
+    public void ConstantPool_IsNeverLeak(PositiveInt sizeStep, PositiveInt jitterStep, int seed)
+    {
+        int size = 1 + sizeStep.Get % 200;
+        int jitter = jitterStep.Get % 4;
+        Replay r = Replay.Of(SyntheticSeries.Staircase(new Random(seed), 1800, 1, size, double.PositiveInfinity, jitter));
+
+        Assert.True(r.FirstLeakAt is null, $"pool {size} ± {jitter}: {r}");
+    }
+}
