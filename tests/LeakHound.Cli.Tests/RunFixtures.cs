@@ -5,7 +5,15 @@ internal static class RunFixtures
 {
     public static readonly string[] Fast = ["--interval", "0.1s", "--min-span", "6s", "--duration", "40s", "--until-verdict", "--format", "json"];
 
+    /// <summary>
+    /// For healthy twins: a runtime's own start-up (JIT, heap growth) lasts seconds, which at a 6 s span could pass for a
+    /// leak. Real services use the 5-minute default for the same reason.
+    /// </summary>
+    public static readonly string[] Patient = ["--interval", "0.1s", "--min-span", "12s", "--duration", "40s", "--until-verdict", "--format", "json"];
+
     public static string[] Run(params string[] command) => ["run", .. Fast, "--", .. command];
+
+    public static string[] Healthy(string[] fastRun) => ["run", .. Patient, .. fastRun.SkipWhile(a => a != "--")];
 
     public static string[] Node(string script, params string[] args) =>
         Run(["node", "--expose-gc", CliRunner.Fixture(Path.Combine("node", script)), .. args]);

@@ -105,7 +105,7 @@ internal static class WatchRunner
         int leaks = verdicts.Count(x => x.Verdict.Verdict == Verdict.Leak);
         console.MarkupLine(leaks > 0
             ? $"[red bold]LEAK[/]: {leaks} series leaking — " + Markup.Escape(string.Join(", ", verdicts.Where(x => x.Verdict.Verdict == Verdict.Leak).Select(x => $"{x.Target.Label} {x.Verdict.Series} {VerdictText.Rate(x.Verdict)}")))
-            : "[green]no leak found[/]" + (verdicts.Any(x => x.Verdict.Verdict == Verdict.Insufficient) ? " (some series need a longer watch: see 'why')" : ""));
+            : "[green]no leak found[/]" + (verdicts.Any(x => x.Verdict.Verdict == Verdict.Insufficient) ? " (some series need a longer watch: see the reasons above)" : ""));
     }
 
     private static void WriteJson(string command, WatchSession session, List<(WatchedTarget Target, SeriesVerdict Verdict)> verdicts, ExitCode code)

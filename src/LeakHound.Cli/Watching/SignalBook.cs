@@ -7,10 +7,21 @@ namespace LeakHound.Cli.Watching;
 /// <summary>The series of one target: one detector per series, created when a series first appears.</summary>
 public sealed class SignalBook(DetectorOptions options, Func<string, double?> limitFor)
 {
+    /// <summary>
+    /// Most per-process series kept for one target. A script that spawns thousands of short-lived commands would
+    /// otherwise grow the watcher without bound; tree totals are always kept.
+    /// </summary>
+    public const int MaxPerProcessSeries = 300;
+
+    private int _perProcessSeries;
+
     private readonly Dictionary<string, SeriesState> _series = new(StringComparer.Ordinal);
     private readonly List<string> _order = [];
 
     public IReadOnlyList<string> SeriesNames => _order;
+
+    /// <summary>Samples of per-process series not kept because of <see cref="MaxPerProcessSeries"/>.</summary>
+    public long DroppedPerProcessSamples { get; private set; }
 
     public SeriesState this[string series] => _series[series];
 
@@ -18,6 +29,14 @@ public sealed class SignalBook(DetectorOptions options, Func<string, double?> li
     {
         if (!_series.TryGetValue(series, out SeriesState? state))
         {
+            bool perProcess = series.Contains('{');
+            if (perProcess && _perProcessSeries >= MaxPerProcessSeries)
+            {
+                DroppedPerProcessSamples++;
+                return;
+            }
+
+            _perProcessSeries += perProcess ? 1 : 0;
             state = new SeriesState(new SeriesDetector(series, options, limitFor(series)));
             _series[series] = state;
             _order.Add(series);
@@ -32,26 +51,26 @@ public sealed class SignalBook(DetectorOptions options, Func<string, double?> li
             .Select(s => final ? _series[s].Detector.Evaluate() : _series[s].Detector.Current)
             .ToList();
 
-    /// <summary>True when every tree-level series has a decided verdict, or any series leaks.</summary>
+    /// <summary>True when every tree-level series has a settled verdict, or any series leaks.</summary>
     public bool IsDecided()
     {
-        bool allDecided = true;
+        bool allSettled = true;
         foreach (string s in _order)
         {
-            SeriesVerdict v = _series[s].Detector.Current;
-            if (v.Verdict == Verdict.Leak)
+            SeriesState state = _series[s];
+            if (state.Verdict == Verdict.Leak)
             {
                 return true;
             }
 
             // PSS is read only now and then (it is costly on big processes): it never holds a watch up.
-            if (!s.Contains('{') && s != "pss" && v.Verdict == Verdict.Insufficient)
+            if (!s.Contains('{') && s != "pss" && !state.IsSettled)
             {
-                allDecided = false;
+                allSettled = false;
             }
         }
 
-        return allDecided && _order.Count > 0;
+        return allSettled && _order.Count > 0;
     }
 
     public static double? LimitFor(string series, double? memoryLimit, double? fdLimit) => SignalUnits.For(series) switch
