@@ -15,11 +15,13 @@ internal static class WatchOptions
     public static readonly Option<string?> Out = new("--out", "-o") { Description = "Record the samples to a trace: .csv (t_seconds,series,value) or .jsonl" };
     public static readonly Option<string> Format = new("--format", "-f") { Description = "Final output: table (default) or json (only JSON on stdout)", DefaultValueFactory = _ => "table" };
     public static readonly Option<string> MinSpan = new("--min-span") { Description = "Least observation before any verdict (slow warm-ups look like leaks over short spans)", DefaultValueFactory = _ => "5m" };
+    public static readonly Option<string[]> MetricsUrl = new("--metrics-url") { Description = "Also scrape this Prometheus/OpenMetrics endpoint every interval (repeatable)" };
+    public static readonly Option<string[]> Metric = new("--metric") { Description = "Keep only scraped series matching this pattern (repeatable; * matches any text)" };
     public static readonly Option<bool> NoChildren = new("--no-children") { Description = "Watch only the given processes, not their descendants" };
 
     public static void AddTo(Command command)
     {
-        foreach (Option option in new Option[] { Interval, Limit, Duration, UntilVerdict, Out, Format, MinSpan, NoChildren })
+        foreach (Option option in new Option[] { Interval, Limit, Duration, UntilVerdict, Out, Format, MinSpan, NoChildren, MetricsUrl, Metric })
         {
             command.Options.Add(option);
         }
@@ -48,6 +50,14 @@ internal static class WatchOptions
         }
 
         double minSpan = ParseDuration(parse.GetValue(MinSpan)!, "--min-span");
+        List<Uri> urls = [];
+        foreach (string url in parse.GetValue(MetricsUrl) ?? [])
+        {
+            urls.Add(Uri.TryCreate(url, UriKind.Absolute, out Uri? uri) && uri.Scheme is "http" or "https"
+                ? uri
+                : throw new LeakHoundException($"--metrics-url: '{url}' is not an http(s) URL"));
+        }
+
         return new WatchSettings
         {
             IntervalSeconds = interval,
@@ -58,6 +68,8 @@ internal static class WatchOptions
             Json = format == "json",
             IncludeChildren = !parse.GetValue(NoChildren),
             Detector = DetectorOptions.Default with { MinSpanSeconds = minSpan },
+            MetricsUrls = urls,
+            MetricPatterns = parse.GetValue(Metric) ?? [],
         };
     }
 

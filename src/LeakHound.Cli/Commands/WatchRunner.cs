@@ -30,12 +30,36 @@ internal static class WatchRunner
         return new WatchedTarget(label, sampler, book, launched) { MemoryLimitSource = memory };
     }
 
+    /// <summary>Attaches the --metrics-url endpoints to the first target (the one launched, or the first --pid).</summary>
+    public static void AttachScrapers(IReadOnlyList<WatchedTarget> targets, WatchSettings settings)
+    {
+        if (targets.Count == 0 || settings.MetricsUrls.Count == 0)
+        {
+            return;
+        }
+
+        Func<string, bool>? filter = SeriesMatcher.From([.. settings.MetricPatterns]);
+        TimeSpan timeout = TimeSpan.FromSeconds(Math.Clamp(settings.IntervalSeconds * 0.8, 0.2, 10));
+        foreach (Uri url in settings.MetricsUrls)
+        {
+            targets[0].Scrapers.Add(new LeakHound.Probes.Prometheus.MetricsScraper(url, timeout, filter));
+        }
+    }
+
     public static async Task<int> RunAsync(string command, IReadOnlyList<WatchedTarget> targets, WatchSettings settings, CancellationToken cancel)
     {
         IAnsiConsole human = HumanConsole(settings.Json);
         using SafeTraceWriter? writer = settings.OutPath is { } path ? SafeTraceWriter.Open(path, Console.Error) : null;
-        WatchSession session = new(targets, settings, writer);
+        AttachScrapers(targets, settings);
         IWatchView view = ChooseView(settings, human);
+        bool live = view is LiveTableView;
+        WatchSession session = new(targets, settings, writer, message =>
+        {
+            if (!live)
+            {
+                Console.Error.WriteLine($"leakhound: {message}");
+            }
+        });
         try
         {
             await view.RunAsync(session, cancel);

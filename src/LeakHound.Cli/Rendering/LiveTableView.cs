@@ -48,6 +48,11 @@ public sealed class LiveTableView(IAnsiConsole console, int maxRowsPerTarget = 1
             }
         }
 
+        if (session.Notices.Count > 0)
+        {
+            table.Caption = new TableTitle(Markup.Escape(session.Notices.Last()));
+        }
+
         return table;
     }
 }

@@ -76,7 +76,7 @@ public sealed class SignalBook(DetectorOptions options, Func<string, double?> li
     public static double? LimitFor(string series, double? memoryLimit, double? fdLimit) => SignalUnits.For(series) switch
     {
         SignalUnit.Bytes => memoryLimit,
-        _ when SignalUnits.BaseName(series) == "fds" => fdLimit,
+        _ when SignalUnits.BaseName(series) is "fds" or "process_open_fds" => fdLimit,
         _ => null,
     };
 }

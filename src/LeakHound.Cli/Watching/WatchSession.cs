@@ -13,8 +13,11 @@ public enum StopReason
 }
 
 /// <summary>The sampling loop shared by <c>run</c>, <c>watch</c> and <c>demo</c>: sample every target, feed its detectors, refresh the view.</summary>
-public sealed class WatchSession(IReadOnlyList<WatchedTarget> targets, WatchSettings settings, SafeTraceWriter? writer)
+public sealed class WatchSession(IReadOnlyList<WatchedTarget> targets, WatchSettings settings, SafeTraceWriter? writer, Action<string>? notify = null)
 {
+    private const int MaxNotices = 5;
+    private readonly Queue<string> _notices = new();
+
     private readonly Stopwatch _clock = new();
     private double _lastPss = double.NegativeInfinity;
 
@@ -24,6 +27,9 @@ public sealed class WatchSession(IReadOnlyList<WatchedTarget> targets, WatchSett
 
     public StopReason? StoppedBecause { get; private set; }
 
+    /// <summary>The last few notices (scrape failures and recoveries), newest last.</summary>
+    public IReadOnlyCollection<string> Notices => _notices;
+
     /// <summary>Runs until a stop condition; <paramref name="refresh"/> is called after every round of samples.</summary>
     public async Task RunAsync(Action refresh, CancellationToken cancel)
     {
@@ -31,7 +37,7 @@ public sealed class WatchSession(IReadOnlyList<WatchedTarget> targets, WatchSett
         using PeriodicTimer timer = new(TimeSpan.FromSeconds(settings.IntervalSeconds));
         while (true)
         {
-            SampleAll();
+            await SampleAllAsync(cancel);
             refresh();
             if (StopCondition() is { } reason)
             {
@@ -75,7 +81,7 @@ public sealed class WatchSession(IReadOnlyList<WatchedTarget> targets, WatchSett
         return null;
     }
 
-    private void SampleAll()
+    private async Task SampleAllAsync(CancellationToken cancel)
     {
         double t = ElapsedSeconds;
         bool readPss = t - _lastPss >= settings.PssEverySeconds;
@@ -121,9 +127,57 @@ public sealed class WatchSession(IReadOnlyList<WatchedTarget> targets, WatchSett
                     Record(target, t, "fds" + labels, p.OpenFds);
                 }
             }
+
+            await ScrapeAsync(target, t, cancel);
         }
 
         writer?.Flush();
+    }
+
+    /// <summary>Scrapes every endpoint of a target in parallel; a failure is a notice, never an end of the watch.</summary>
+    private async Task ScrapeAsync(WatchedTarget target, double t, CancellationToken cancel)
+    {
+        if (target.Scrapers.Count == 0)
+        {
+            return;
+        }
+
+        LeakHound.Probes.Prometheus.ScrapeResult[] results;
+        try
+        {
+            results = await Task.WhenAll(target.Scrapers.Select(s => s.ScrapeAsync(t, cancel)));
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        foreach (LeakHound.Probes.Prometheus.ScrapeResult result in results)
+        {
+            foreach ((string series, double value) in result.Values)
+            {
+                Record(target, t, series, value);
+            }
+        }
+
+        foreach (LeakHound.Probes.Prometheus.MetricsScraper scraper in target.Scrapers)
+        {
+            if (scraper.TakeEpisodeMessage() is { } message)
+            {
+                Notice(message);
+            }
+        }
+    }
+
+    private void Notice(string message)
+    {
+        _notices.Enqueue(message);
+        while (_notices.Count > MaxNotices)
+        {
+            _notices.Dequeue();
+        }
+
+        notify?.Invoke(message);
     }
 
     private void Record(WatchedTarget target, double t, string series, double? value)

@@ -30,4 +30,10 @@ public sealed record WatchSettings
     public double PssEverySeconds { get; init; } = 10;
 
     public DetectorOptions Detector { get; init; } = DetectorOptions.Default;
+
+    /// <summary>Prometheus/OpenMetrics endpoints scraped every interval; their series join the (first) target.</summary>
+    public IReadOnlyList<Uri> MetricsUrls { get; init; } = [];
+
+    /// <summary>Glob patterns narrowing the scraped series; all when empty.</summary>
+    public IReadOnlyList<string> MetricPatterns { get; init; } = [];
 }

@@ -21,9 +21,13 @@ public sealed class WatchedTarget(string label, ProcessTreeSampler sampler, Sign
 
     public LeakHound.Probes.Cgroups.MemoryLimit? MemoryLimitSource { get; init; }
 
+    /// <summary>Runtime metrics endpoints whose series belong to this target.</summary>
+    public List<LeakHound.Probes.Prometheus.MetricsScraper> Scrapers { get; } = [];
+
     public void Dispose()
     {
         Sampler.Dispose();
         Launched?.Dispose();
+        Scrapers.ForEach(s => s.Dispose());
     }
 }

@@ -1,0 +1,4 @@
+namespace LeakHound.Probes.Prometheus;
+
+/// <summary>A /metrics page that does not follow the exposition format; the message names the line.</summary>
+public sealed class ExpositionFormatException(string message) : Exception(message);
