@@ -1,9 +1,10 @@
 using System.Runtime.InteropServices;
 using LeakHound.Bench.Detection;
 using LeakHound.Bench.Sampling;
+using LeakHound.Bench.Scrape;
 using LeakHound.Bench.Throughput;
 
-// dotnet run -c Release --project bench/LeakHound.Bench -- [detection|sampling|throughput|all]
+// dotnet run -c Release --project bench/LeakHound.Bench -- [detection|sampling|throughput|scrape|all]
 // Prints Markdown for docs/benchmarks.md; every comparison is measured in this same run.
 string what = args.Length > 0 ? args[0] : "all";
 Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1L << 30)} GiB, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}, {DateTime.UtcNow:yyyy-MM-dd}");
@@ -18,6 +19,12 @@ if (what is "sampling" or "all")
 {
     Console.WriteLine("## Sampling cost");
     Console.WriteLine(SamplingBenchmark.Run());
+}
+
+if (what is "scrape" or "all")
+{
+    Console.WriteLine("## Prometheus scrape and parse");
+    Console.WriteLine(ScrapeBenchmark.Run());
 }
 
 if (what is "throughput" or "all")

@@ -82,6 +82,8 @@ public static class ExpositionParser
             throw new ExpositionFormatException($"line {lineNumber}: expected a space and a value after '{name}'");
         }
 
+        string rawKey = line[..i];
+
         SkipSpaces(line, ref i);
         string valueText = ReadToken(line, ref i);
         double value = ParseValue(valueText, lineNumber);
@@ -102,7 +104,7 @@ public static class ExpositionParser
         }
 
         // Anything after " # " is an OpenMetrics exemplar: skipped.
-        return new MetricSample(name, labels, value, timestamp, TypeOf(name, types));
+        return new MetricSample(name, labels, value, timestamp, TypeOf(name, types), rawKey);
     }
 
     /// <summary>The family's TYPE: a sample <c>x_bucket</c> belongs to histogram <c>x</c>, <c>x_total</c> to counter <c>x</c>.</summary>

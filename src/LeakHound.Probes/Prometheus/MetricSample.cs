@@ -6,7 +6,8 @@ namespace LeakHound.Probes.Prometheus;
 /// <param name="Value">The value; NaN and ±Inf allowed.</param>
 /// <param name="TimestampMs">Optional timestamp in milliseconds.</param>
 /// <param name="Type">The TYPE of the family the sample belongs to.</param>
-public sealed record MetricSample(string Name, IReadOnlyList<KeyValuePair<string, string>> Labels, double Value, double? TimestampMs, MetricType Type)
+/// <param name="RawKey">The name and label set exactly as written on the page: a cheap cache key for <see cref="SeriesName"/>.</param>
+public sealed record MetricSample(string Name, IReadOnlyList<KeyValuePair<string, string>> Labels, double Value, double? TimestampMs, MetricType Type, string RawKey)
 {
     /// <summary>The series name LeakHound uses: <c>name{label="value",…}</c>, labels sorted by name, values escaped.</summary>
     public string SeriesName

@@ -17,6 +17,9 @@ public sealed class MetricsScraper : IDisposable
     private readonly int _maxSeries;
     private readonly CounterRates _rates = new();
     private readonly HashSet<string> _known = new(StringComparer.Ordinal);
+
+    /// <summary>Page key → series name, or null when the filter drops it: names are built once, not every scrape.</summary>
+    private readonly Dictionary<string, string?> _names = new(StringComparer.Ordinal);
     private string? _failing;
     private string? _pendingMessage;
 
@@ -70,8 +73,21 @@ public sealed class MetricsScraper : IDisposable
         int skipped = 0;
         foreach (MetricSample sample in samples)
         {
-            string series = sample.IsCumulative ? $"rate({sample.SeriesName})" : sample.SeriesName;
-            if (_filter is not null && !_filter(series) && !_filter(sample.SeriesName) && !_filter(sample.Name))
+            if (!_names.TryGetValue(sample.RawKey, out string? series))
+            {
+                series = sample.IsCumulative ? $"rate({sample.SeriesName})" : sample.SeriesName;
+                if (_filter is not null && !_filter(series) && !_filter(sample.SeriesName) && !_filter(sample.Name))
+                {
+                    series = null;
+                }
+
+                if (_names.Count < 4 * _maxSeries)
+                {
+                    _names[sample.RawKey] = series;
+                }
+            }
+
+            if (series is null)
             {
                 continue;
             }
