@@ -17,11 +17,12 @@ internal static class WatchOptions
     public static readonly Option<string> MinSpan = new("--min-span") { Description = "Least observation before any verdict (slow warm-ups look like leaks over short spans)", DefaultValueFactory = _ => "5m" };
     public static readonly Option<string[]> MetricsUrl = new("--metrics-url") { Description = "Also scrape this Prometheus/OpenMetrics endpoint every interval (repeatable)" };
     public static readonly Option<string[]> Metric = new("--metric") { Description = "Keep only scraped series matching this pattern (repeatable; * matches any text)" };
+    public static readonly Option<bool> NoRuntimeCounters = new("--no-runtime-counters") { Description = "Do not read .NET runtime counters over EventPipe from a .NET target" };
     public static readonly Option<bool> NoChildren = new("--no-children") { Description = "Watch only the given processes, not their descendants" };
 
     public static void AddTo(Command command)
     {
-        foreach (Option option in new Option[] { Interval, Limit, Duration, UntilVerdict, Out, Format, MinSpan, NoChildren, MetricsUrl, Metric })
+        foreach (Option option in new Option[] { Interval, Limit, Duration, UntilVerdict, Out, Format, MinSpan, NoChildren, MetricsUrl, Metric, NoRuntimeCounters })
         {
             command.Options.Add(option);
         }
@@ -70,6 +71,7 @@ internal static class WatchOptions
             Detector = DetectorOptions.Default with { MinSpanSeconds = minSpan },
             MetricsUrls = urls,
             MetricPatterns = parse.GetValue(Metric) ?? [],
+            RuntimeCounters = !parse.GetValue(NoRuntimeCounters),
         };
     }
 

@@ -27,7 +27,7 @@ internal static class WatchRunner
         MemoryLimit memory = settings.LimitBytes is { } l ? new MemoryLimit(l, "--limit") : MemoryLimits.ForProcess(pid);
         double? fds = FdLimit.ForProcess(pid);
         SignalBook book = new(settings.Detector, s => SignalBook.LimitFor(s, memory.Bytes, fds));
-        return new WatchedTarget(label, sampler, book, launched) { MemoryLimitSource = memory };
+        return new WatchedTarget(label, sampler, book, launched) { MemoryLimitSource = memory, RootPid = pid };
     }
 
     /// <summary>Attaches the --metrics-url endpoints to the first target (the one launched, or the first --pid).</summary>

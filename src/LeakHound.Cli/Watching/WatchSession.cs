@@ -129,6 +129,7 @@ public sealed class WatchSession(IReadOnlyList<WatchedTarget> targets, WatchSett
             }
 
             await ScrapeAsync(target, t, cancel);
+            ReadRuntimeCounters(target, t, snap);
         }
 
         writer?.Flush();
@@ -166,6 +167,53 @@ public sealed class WatchSession(IReadOnlyList<WatchedTarget> targets, WatchSett
             {
                 Notice(message);
             }
+        }
+    }
+
+    /// <summary>Attempts to attach (a launched .NET process publishes its IPC socket only after it starts), then records new batches.</summary>
+    private void ReadRuntimeCounters(WatchedTarget target, double t, TreeSnapshot snap)
+    {
+        if (!settings.RuntimeCounters)
+        {
+            return;
+        }
+
+        if (target.Runtime is null)
+        {
+            const int maxAttempts = 5;
+            if (target.RuntimeAttempts >= maxAttempts || t - target.RuntimeLastAttempt < 1)
+            {
+                return;
+            }
+
+            target.RuntimeAttempts++;
+            target.RuntimeLastAttempt = t;
+            target.Runtime = LeakHound.Probes.EventPipe.RuntimeCounterSession.TryStart(target.RootPid, settings.IntervalSeconds, out string? error);
+            if (target.Runtime is not null)
+            {
+                Notice($"{target.Label}: reading .NET runtime counters over EventPipe");
+            }
+            else if (LeakHound.Probes.EventPipe.RuntimeCounterSession.IsDotnet(target.RootPid) && target.RuntimeAttempts == maxAttempts)
+            {
+                Notice($"{target.Label}: .NET runtime counters unavailable ({error}); /proc signals only");
+            }
+
+            return;
+        }
+
+        IReadOnlyDictionary<string, double> batch = target.Runtime.TakeNew();
+        foreach ((string series, double value) in batch)
+        {
+            Record(target, t, series, value);
+        }
+
+        // How resident memory splits: the GC's committed memory (or its heap size) against everything else.
+        double? managed = batch.TryGetValue(LeakHound.Probes.EventPipe.RuntimeCounterNames.GcCommitted, out double committed) ? committed
+            : batch.TryGetValue(LeakHound.Probes.EventPipe.RuntimeCounterNames.GcHeapSize, out double heap) ? heap : null;
+        ProcessSample? root = snap.Processes.FirstOrDefault(p => p.Pid == target.RootPid);
+        if (managed is { } m && root is not null)
+        {
+            Record(target, t, LeakHound.Probes.EventPipe.RuntimeCounterNames.NonManaged, Math.Max(0, root.RssBytes - m));
         }
     }
 

@@ -34,6 +34,9 @@ public sealed record WatchSettings
     /// <summary>Prometheus/OpenMetrics endpoints scraped every interval; their series join the (first) target.</summary>
     public IReadOnlyList<Uri> MetricsUrls { get; init; } = [];
 
+    /// <summary>Read .NET runtime counters over EventPipe when the root process is a .NET process.</summary>
+    public bool RuntimeCounters { get; init; } = true;
+
     /// <summary>Glob patterns narrowing the scraped series; all when empty.</summary>
     public IReadOnlyList<string> MetricPatterns { get; init; } = [];
 }

@@ -24,10 +24,21 @@ public sealed class WatchedTarget(string label, ProcessTreeSampler sampler, Sign
     /// <summary>Runtime metrics endpoints whose series belong to this target.</summary>
     public List<LeakHound.Probes.Prometheus.MetricsScraper> Scrapers { get; } = [];
 
+    /// <summary>The process whose runtime counters are read (the launched process or the given PID).</summary>
+    public int RootPid { get; init; }
+
+    /// <summary>EventPipe counters when the root is a .NET process; null until attached (or if it is not .NET).</summary>
+    public LeakHound.Probes.EventPipe.RuntimeCounterSession? Runtime { get; set; }
+
+    public int RuntimeAttempts { get; set; }
+
+    public double RuntimeLastAttempt { get; set; } = double.NegativeInfinity;
+
     public void Dispose()
     {
         Sampler.Dispose();
         Launched?.Dispose();
         Scrapers.ForEach(s => s.Dispose());
+        Runtime?.Dispose();
     }
 }
