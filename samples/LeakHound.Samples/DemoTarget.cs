@@ -16,6 +16,10 @@ public static class DemoTarget
         ["fdleak"] = "opens a file per request and never closes it (like media-route-stream-cleanup)",
         ["threadleak"] = "starts a thread per reconnect that never ends (like reconnect-goroutine-leak)",
         ["threadpool"] = "a constant pool of worker threads, healthy twin of threadleak",
+        ["contactcache"] = "static contact cache without limit or expiry (like message-queue-unbounded-cache)",
+        ["contactcache-lru"] = "the fixed twin: an LRU contact cache of 1,000 entries",
+        ["handlers"] = "subscribes an event handler on every reconnect and never removes it",
+        ["timers"] = "starts a keep-alive timer per connection and never disposes it",
     };
 
     public static async Task<int> RunAsync(string kind, TargetSettings settings, CancellationToken cancel)
@@ -33,6 +37,10 @@ public static class DemoTarget
                 "fdleak" => new LeakedFiles(settings),
                 "threadleak" => new LeakedThreads(settings, leak: true),
                 "threadpool" => new LeakedThreads(settings, leak: false),
+                "contactcache" => new UnboundedContactCache(settings),
+                "contactcache-lru" => new LruContactCache(settings),
+                "handlers" => new LeakedSubscriptions(settings),
+                "timers" => new LeakedTimers(settings),
                 _ => throw new ArgumentException($"unknown target kind '{kind}'"),
             };
             Console.Error.WriteLine($"[{kind}] pid {Environment.ProcessId}: {Kinds[kind]}");

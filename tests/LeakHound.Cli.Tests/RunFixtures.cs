@@ -3,13 +3,17 @@ namespace LeakHound.Cli.Tests;
 /// <summary>Common arguments: fast sampling and a short minimum span, because the fixtures run at 10–100× a real service's pace.</summary>
 internal static class RunFixtures
 {
-    public static readonly string[] Fast = ["--interval", "0.1s", "--min-span", "6s", "--duration", "40s", "--until-verdict", "--format", "json"];
+    /// <remarks>
+    /// These tests are about /proc signals: runtime counters (tested in RuntimeCountersTests) stay off, or a young .NET
+    /// target's growing GC heap would end an --until-verdict watch before the signal under test is judged.
+    /// </remarks>
+    public static readonly string[] Fast = ["--interval", "0.1s", "--min-span", "6s", "--duration", "40s", "--until-verdict", "--format", "json", "--no-runtime-counters"];
 
     /// <summary>
     /// For healthy twins: a runtime's own start-up (JIT, heap growth) lasts seconds, which at a 6 s span could pass for a
     /// leak. Real services use the 5-minute default for the same reason.
     /// </summary>
-    public static readonly string[] Patient = ["--interval", "0.1s", "--min-span", "12s", "--duration", "40s", "--until-verdict", "--format", "json"];
+    public static readonly string[] Patient = ["--interval", "0.1s", "--min-span", "12s", "--duration", "40s", "--until-verdict", "--format", "json", "--no-runtime-counters"];
 
     public static string[] Run(params string[] command) => ["run", .. Fast, "--", .. command];
 

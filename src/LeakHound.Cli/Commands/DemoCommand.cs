@@ -40,6 +40,9 @@ internal static class DemoCommand
             UntilVerdict = true,
             Json = format == "json",
             Detector = DetectorOptions.Default with { MinSpanSeconds = 20 },
+            // At the demo's 20 s span a young runtime's GC heap, still growing towards its first collections, would
+            // distract from the three shapes the demo is about.
+            RuntimeCounters = false,
         };
 
         (string Kind, string[] Args)[] demos =

@@ -58,5 +58,7 @@ public static class VerdictJson
         }
     }
 
-    public static Utf8JsonWriter CreateWriter(Stream stream) => new(stream, new JsonWriterOptions { Indented = true });
+    /// <summary>Indented, and readable: "→", "&lt;" and non-ASCII stay as they are (the output is not embedded in HTML).</summary>
+    public static Utf8JsonWriter CreateWriter(Stream stream) =>
+        new(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
 }
