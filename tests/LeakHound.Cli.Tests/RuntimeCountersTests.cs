@@ -52,4 +52,28 @@ public sealed class RuntimeCountersTests
 
         Assert.DoesNotContain("dotnet_gc_heap_size_bytes", r.Stdout);
     }
+
+    [Fact]
+    public async Task HeapDiffOnLeak_NamesTheLeakingTypeInTheWatchOutput()
+    {
+        CliRunner.Result r = await CliRunner.RunAsync(Run(["--duration", "60s", "--until-verdict", "--heapdiff-on-leak"], "contactcache", "--tick", "0.1", "--period", "300"), 120);
+
+        Assert.True(r.ExitCode == 1, r.ToString());
+        Assert.Contains("taking a heap diff", r.Stderr);
+        JsonVerdicts json = JsonVerdicts.Parse(r.Stdout);
+        Assert.Equal("leak", json.Verdict("dotnet_gc_heap_size_bytes"));
+        System.Text.Json.JsonElement diff = json.Root.GetProperty("targets")[0].GetProperty("heap_diff");
+        System.Text.Json.JsonElement first = diff.GetProperty("growing")[0];
+        Assert.Equal("LeakHound.Samples.Contact", first.GetProperty("type").GetString());
+        Assert.StartsWith("static LeakHound.Samples.UnboundedContactCache.s_contacts", first.GetProperty("retention_path")[0].GetString());
+    }
+
+    [Fact]
+    public async Task HeapDiffOnLeak_WithoutRuntimeCounters_IsUsageError()
+    {
+        CliRunner.Result r = await CliRunner.RunAsync("run", "--heapdiff-on-leak", "--no-runtime-counters", "--", "sleep", "1");
+
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("--heapdiff-on-leak", r.Stderr);
+    }
 }

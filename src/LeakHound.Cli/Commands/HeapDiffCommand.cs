@@ -67,7 +67,7 @@ internal static class HeapDiffCommand
         return result.Growing.Count > 0 ? (int)ExitCode.Leak : (int)ExitCode.NoLeak;
     }
 
-    private static void Write(IAnsiConsole console, HeapDiffResult result)
+    internal static void Write(IAnsiConsole console, HeapDiffResult result)
     {
         if (result.Growing.Count == 0)
         {

@@ -18,11 +18,12 @@ internal static class WatchOptions
     public static readonly Option<string[]> MetricsUrl = new("--metrics-url") { Description = "Also scrape this Prometheus/OpenMetrics endpoint every interval (repeatable)" };
     public static readonly Option<string[]> Metric = new("--metric") { Description = "Keep only scraped series matching this pattern (repeatable; * matches any text)" };
     public static readonly Option<bool> NoRuntimeCounters = new("--no-runtime-counters") { Description = "Do not read .NET runtime counters over EventPipe from a .NET target" };
+    public static readonly Option<bool> HeapDiffOnLeak = new("--heapdiff-on-leak") { Description = "When a .NET target's managed heap turns leak, take a heap diff and add it to the output" };
     public static readonly Option<bool> NoChildren = new("--no-children") { Description = "Watch only the given processes, not their descendants" };
 
     public static void AddTo(Command command)
     {
-        foreach (Option option in new Option[] { Interval, Limit, Duration, UntilVerdict, Out, Format, MinSpan, NoChildren, MetricsUrl, Metric, NoRuntimeCounters })
+        foreach (Option option in new Option[] { Interval, Limit, Duration, UntilVerdict, Out, Format, MinSpan, NoChildren, MetricsUrl, Metric, NoRuntimeCounters, HeapDiffOnLeak })
         {
             command.Options.Add(option);
         }
@@ -45,6 +46,11 @@ internal static class WatchOptions
         }
 
         string format = parse.GetValue(Format)!.ToLowerInvariant();
+        if (parse.GetValue(HeapDiffOnLeak) && parse.GetValue(NoRuntimeCounters))
+        {
+            throw new LeakHoundException("--heapdiff-on-leak needs the runtime counters: drop --no-runtime-counters");
+        }
+
         if (format is not ("table" or "json"))
         {
             throw new LeakHoundException($"--format: '{format}' is not one of: table, json");
@@ -72,6 +78,7 @@ internal static class WatchOptions
             MetricsUrls = urls,
             MetricPatterns = parse.GetValue(Metric) ?? [],
             RuntimeCounters = !parse.GetValue(NoRuntimeCounters),
+            HeapDiffOnLeak = parse.GetValue(HeapDiffOnLeak),
         };
     }
 

@@ -75,20 +75,58 @@ internal static class WatchRunner
             }
         }
 
+        Dictionary<WatchedTarget, HeapDiffResult?> heapDiffs = await CollectHeapDiffsAsync(targets);
         List<(WatchedTarget Target, SeriesVerdict Verdict)> verdicts = targets
             .SelectMany(t => t.Book.Verdicts(final: true).Select(v => (t, v)))
             .ToList();
         ExitCode code = verdicts.Any(x => x.Verdict.Verdict == Verdict.Leak) ? ExitCode.Leak : ExitCode.NoLeak;
         if (settings.Json)
         {
-            WriteJson(command, session, verdicts, code);
+            WriteJson(command, session, verdicts, code, heapDiffs);
         }
         else
         {
             WriteSummary(human, session, verdicts);
+            foreach ((WatchedTarget target, HeapDiffResult? diff) in heapDiffs)
+            {
+                human.MarkupLine($"[bold]heap diff of {Markup.Escape(target.Label)}[/]");
+                if (diff is not null)
+                {
+                    HeapDiffCommand.Write(human, diff);
+                }
+                else
+                {
+                    human.MarkupLine("  could not be taken (see above)");
+                }
+            }
         }
 
         return (int)code;
+    }
+
+    /// <summary>Waits (up to a minute) for automatic heap diffs still running when the watch ended.</summary>
+    private static async Task<Dictionary<WatchedTarget, HeapDiffResult?>> CollectHeapDiffsAsync(IReadOnlyList<WatchedTarget> targets)
+    {
+        Dictionary<WatchedTarget, HeapDiffResult?> results = [];
+        foreach (WatchedTarget target in targets)
+        {
+            if (target.HeapDiff is not { } task)
+            {
+                continue;
+            }
+
+            try
+            {
+                results[target] = await task.WaitAsync(TimeSpan.FromSeconds(60));
+            }
+            catch (Exception e) when (e is LeakHoundException or TimeoutException or OperationCanceledException)
+            {
+                Console.Error.WriteLine($"leakhound: heap diff of {target.Label} failed: {e.Message}");
+                results[target] = null;
+            }
+        }
+
+        return results;
     }
 
     private static IWatchView ChooseView(WatchSettings settings, IAnsiConsole human)
@@ -132,7 +170,7 @@ internal static class WatchRunner
             : "[green]no leak found[/]" + (verdicts.Any(x => x.Verdict.Verdict == Verdict.Insufficient) ? " (some series need a longer watch: see the reasons above)" : ""));
     }
 
-    private static void WriteJson(string command, WatchSession session, List<(WatchedTarget Target, SeriesVerdict Verdict)> verdicts, ExitCode code)
+    private static void WriteJson(string command, WatchSession session, List<(WatchedTarget Target, SeriesVerdict Verdict)> verdicts, ExitCode code, Dictionary<WatchedTarget, HeapDiffResult?> heapDiffs)
     {
         using Stream stdout = Console.OpenStandardOutput();
         using System.Text.Json.Utf8JsonWriter w = VerdictJson.CreateWriter(stdout);
@@ -153,6 +191,22 @@ internal static class WatchRunner
             {
                 w.WriteNumber("memory_limit_bytes", m.Bytes);
                 w.WriteString("memory_limit_source", m.Source);
+            }
+
+            if (heapDiffs.TryGetValue(t, out HeapDiffResult? diff))
+            {
+                w.WritePropertyName("heap_diff");
+                if (diff is null)
+                {
+                    w.WriteNullValue();
+                }
+                else
+                {
+                    w.WriteStartObject();
+                    w.WriteNumber("started_at_seconds", t.HeapDiffStartedAt ?? 0);
+                    HeapDiffJson.Write(w, diff);
+                    w.WriteEndObject();
+                }
             }
 
             w.WriteEndObject();

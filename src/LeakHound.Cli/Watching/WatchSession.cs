@@ -73,7 +73,7 @@ public sealed class WatchSession(IReadOnlyList<WatchedTarget> targets, WatchSett
             return StopReason.Duration;
         }
 
-        if (settings.UntilVerdict && targets.Where(t => !t.Exited).All(t => t.Book.IsDecided()))
+        if (settings.UntilVerdict && targets.Where(t => !t.Exited).All(t => t.Book.IsDecided() && ManagedHeapSettled(t)) && !HeapDiffPending)
         {
             return StopReason.Verdict;
         }
@@ -207,6 +207,8 @@ public sealed class WatchSession(IReadOnlyList<WatchedTarget> targets, WatchSett
             Record(target, t, series, value);
         }
 
+        StartHeapDiffOnLeak(target, t);
+
         // How resident memory splits: the GC's committed memory (or its heap size) against everything else.
         double? managed = batch.TryGetValue(LeakHound.Probes.EventPipe.RuntimeCounterNames.GcCommitted, out double committed) ? committed
             : batch.TryGetValue(LeakHound.Probes.EventPipe.RuntimeCounterNames.GcHeapSize, out double heap) ? heap : null;
@@ -216,6 +218,31 @@ public sealed class WatchSession(IReadOnlyList<WatchedTarget> targets, WatchSett
             Record(target, t, LeakHound.Probes.EventPipe.RuntimeCounterNames.NonManaged, Math.Max(0, root.RssBytes - m));
         }
     }
+
+    /// <summary>--heapdiff-on-leak: once the managed heap is judged a leak, find which types grow (in the background).</summary>
+    private void StartHeapDiffOnLeak(WatchedTarget target, double t)
+    {
+        if (!settings.HeapDiffOnLeak || target.HeapDiff is not null
+            || !target.Book.SeriesNames.Contains(LeakHound.Probes.EventPipe.RuntimeCounterNames.GcHeapSize)
+            || target.Book[LeakHound.Probes.EventPipe.RuntimeCounterNames.GcHeapSize].Verdict != LeakHound.Core.Verdicts.Verdict.Leak)
+        {
+            return;
+        }
+
+        Notice($"{target.Label}: managed heap leaks; taking a heap diff ({settings.HeapDiffIntervalSeconds:0.#}s between snapshots)");
+        target.HeapDiffStartedAt = t;
+        target.HeapDiff = Task.Run(() => Commands.HeapDiffRunner.RunAsync(
+            target.RootPid, settings.HeapDiffIntervalSeconds, 2, 10, Path.GetTempPath(), _ => { }, CancellationToken.None));
+    }
+
+    /// <summary>With --heapdiff-on-leak, a .NET target is not done until its managed heap has its own settled verdict.</summary>
+    private bool ManagedHeapSettled(WatchedTarget target) =>
+        !settings.HeapDiffOnLeak || target.Runtime is null
+        || (target.Book.SeriesNames.Contains(LeakHound.Probes.EventPipe.RuntimeCounterNames.GcHeapSize)
+            && target.Book[LeakHound.Probes.EventPipe.RuntimeCounterNames.GcHeapSize].IsSettled);
+
+    /// <summary>Whether a target's automatic heap diff is still running (the watch waits for it before it ends).</summary>
+    public bool HeapDiffPending => targets.Any(t => t.HeapDiff is { IsCompleted: false });
 
     private void Notice(string message)
     {

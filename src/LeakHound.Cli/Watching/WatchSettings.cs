@@ -34,6 +34,12 @@ public sealed record WatchSettings
     /// <summary>Prometheus/OpenMetrics endpoints scraped every interval; their series join the (first) target.</summary>
     public IReadOnlyList<Uri> MetricsUrls { get; init; } = [];
 
+    /// <summary>Take a heap diff automatically when a .NET target's managed heap turns <c>leak</c>.</summary>
+    public bool HeapDiffOnLeak { get; init; }
+
+    /// <summary>Time between the two snapshots of an automatic heap diff.</summary>
+    public double HeapDiffIntervalSeconds { get; init; } = 10;
+
     /// <summary>Read .NET runtime counters over EventPipe when the root process is a .NET process.</summary>
     public bool RuntimeCounters { get; init; } = true;
 

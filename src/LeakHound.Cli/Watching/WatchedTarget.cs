@@ -32,6 +32,11 @@ public sealed class WatchedTarget(string label, ProcessTreeSampler sampler, Sign
 
     public int RuntimeAttempts { get; set; }
 
+    /// <summary>The automatic heap diff (--heapdiff-on-leak), started when the managed heap first turned leak.</summary>
+    public Task<Commands.HeapDiffResult>? HeapDiff { get; set; }
+
+    public double? HeapDiffStartedAt { get; set; }
+
     public double RuntimeLastAttempt { get; set; } = double.NegativeInfinity;
 
     public void Dispose()
