@@ -4,9 +4,15 @@ using LeakHound.Bench.Sampling;
 using LeakHound.Bench.Scrape;
 using LeakHound.Bench.Throughput;
 
-// dotnet run -c Release --project bench/LeakHound.Bench -- [detection|sampling|throughput|scrape|all]
+// dotnet run -c Release --project bench/LeakHound.Bench -- [detection|sampling|throughput|scrape|heap|all]
 // Prints Markdown for docs/benchmarks.md; every comparison is measured in this same run.
 string what = args.Length > 0 ? args[0] : "all";
+if (what == "heap-target")
+{
+    LeakHound.Bench.Heap.HeapSnapshotBenchmark.HoldHeap(int.Parse(args[1]));
+    return;
+}
+
 Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1L << 30)} GiB, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}, {DateTime.UtcNow:yyyy-MM-dd}");
 Console.WriteLine();
 if (what is "detection" or "all")
@@ -25,6 +31,12 @@ if (what is "scrape" or "all")
 {
     Console.WriteLine("## Prometheus scrape and parse");
     Console.WriteLine(ScrapeBenchmark.Run());
+}
+
+if (what is "heap" or "all")
+{
+    Console.WriteLine("## Heap snapshot cost");
+    Console.WriteLine(LeakHound.Bench.Heap.HeapSnapshotBenchmark.Run([100, 1000]));
 }
 
 if (what is "throughput" or "all")
