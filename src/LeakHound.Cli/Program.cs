@@ -8,6 +8,7 @@ root.Subcommands.Add(WatchCommand.Create());
 root.Subcommands.Add(AnalyzeCommand.Create());
 root.Subcommands.Add(DemoCommand.Create());
 root.Subcommands.Add(HeapDiffCommand.Create());
+root.Subcommands.Add(LeakHound.Cli.Soak.SoakCommand.Create());
 root.Subcommands.Add(DemoTargetCommand.Create());
 
 ParseResult parse = root.Parse(args);

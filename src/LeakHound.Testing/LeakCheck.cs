@@ -11,8 +11,8 @@ namespace LeakHound.Testing;
 /// <remarks>
 /// No fixed thresholds on absolute values: after a warm-up (JIT, caches, pools), the signal is measured after a forced
 /// full, compacting GC every <see cref="LeakCheckOptions.MeasureEvery"/> iterations, and its growth per iteration is
-/// the Theil–Sen slope over the iteration number with Sen's 95% interval. A signal leaks when the (autocorrelation-
-/// corrected) Mann–Kendall test says it rises at <see cref="LeakCheckOptions.Alpha"/> and the whole interval lies above
+/// the Theil–Sen slope over the iteration number with Sen's 95% interval. A signal leaks when the Mann–Kendall test says
+/// it rises at <see cref="LeakCheckOptions.Alpha"/> and the whole interval lies above
 /// a minimum effect (less than one object, or one thread per 100 iterations). A fixed twin passes because its signals
 /// do not rise steadily; a leaky one fails because each iteration leaves something behind.
 /// </remarks>
@@ -103,7 +103,7 @@ public static class LeakCheck
             return new SignalGrowth(signal, unit, 0, 0, 0, 0, false, double.NaN, double.NaN);
         }
 
-        TrendEstimate t = TrendTest.Compute(x, y);
+        TrendEstimate t = TrendTest.Compute(x, y, correctSerialCorrelation: false);
         bool leaks = t.PRising < options.Alpha && t.SlopeLow > minimum;
         return new SignalGrowth(signal, unit, t.Slope, t.SlopeLow, t.SlopeHigh, 1 - t.PRising, leaks, y[0], y[^1]);
     }

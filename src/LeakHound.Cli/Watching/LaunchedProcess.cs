@@ -10,6 +10,8 @@ public sealed class LaunchedProcess : IDisposable
     private readonly Process _process;
     private readonly List<Task> _pumps = [];
     private readonly Stream? _log;
+    private bool _disposed;
+    private int? _exitCode;
 
     private LaunchedProcess(Process process, Stream? log)
     {
@@ -19,9 +21,9 @@ public sealed class LaunchedProcess : IDisposable
 
     public int Pid => _process.Id;
 
-    public bool HasExited => _process.HasExited;
+    public bool HasExited => _disposed || _process.HasExited;
 
-    public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
+    public int? ExitCode => !_disposed && _process.HasExited ? _process.ExitCode : _exitCode;
 
     /// <summary>Starts the command directly (no shell).</summary>
     /// <param name="command">Program and arguments.</param>
@@ -111,6 +113,11 @@ public sealed class LaunchedProcess : IDisposable
     /// <summary>Asks the target to stop (SIGTERM), waits up to <paramref name="grace"/>, then kills its whole tree.</summary>
     public async Task StopAsync(TimeSpan grace)
     {
+        if (_disposed)
+        {
+            return; // already stopped and released by its owner
+        }
+
         if (!_process.HasExited)
         {
             _ = ProcessSignals.Send(_process.Id, ProcessSignals.SigTerm);
@@ -139,6 +146,12 @@ public sealed class LaunchedProcess : IDisposable
 
     public void Dispose()
     {
+        if (!_disposed && _process.HasExited)
+        {
+            _exitCode = _process.ExitCode;
+        }
+
+        _disposed = true;
         _process.Dispose();
         _log?.Dispose();
     }

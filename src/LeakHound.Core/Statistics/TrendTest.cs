@@ -24,7 +24,15 @@ public static class TrendTest
     private const double Z975 = 1.959963984540054;
 
     /// <summary>Estimates the trend of y over x. x must be non-decreasing; needs at least 3 points.</summary>
-    public static TrendEstimate Compute(ReadOnlySpan<double> x, ReadOnlySpan<double> y)
+    /// <param name="x">Times (or iteration numbers), non-decreasing.</param>
+    /// <param name="y">Values.</param>
+    /// <param name="correctSerialCorrelation">
+    /// Inflate the variance for lag-1 autocorrelation (the default, for time series sampled from a live process). Turn it
+    /// off for measurements that are exact counts taken after a forced full GC, whose only serial structure is
+    /// deterministic (a collection doubling its array) rather than noise: there the correction would erase a perfectly
+    /// steady rise.
+    /// </param>
+    public static TrendEstimate Compute(ReadOnlySpan<double> x, ReadOnlySpan<double> y, bool correctSerialCorrelation = true)
     {
         int n = x.Length;
         if (n != y.Length)
@@ -62,7 +70,7 @@ public static class TrendTest
             Span<double> pairSlopes = slopes.AsSpan(0, pairs);
             double slope = pairs == 0 ? 0 : Selection.Median(pairSlopes);
             double intercept = InterceptFor(x, y, slope);
-            double inflation = VarianceInflation(x, y, slope, intercept);
+            double inflation = correctSerialCorrelation ? VarianceInflation(x, y, slope, intercept) : 1;
             double varS = MannKendallVariance(y) * inflation;
 
             double z = varS <= 0 ? 0 : s > 0 ? (s - 1) / Math.Sqrt(varS) : s < 0 ? (s + 1) / Math.Sqrt(varS) : 0;

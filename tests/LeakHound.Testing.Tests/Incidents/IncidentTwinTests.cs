@@ -57,9 +57,10 @@ public sealed class IncidentTwinTests
         File.WriteAllBytes(file, new byte[4096]);
         try
         {
+            // Descriptors are the subject of this incident (file streams never destroyed).
             MediaRoute route = new(file, fixedVersion: true);
-            LeakCheckResult r = await LeakCheck.RunAsync(Iterations, Warmup, route.ServeAbortedRequest);
-            Assert.False(r.Leaks, r.Describe());
+            LeakCheckResult r = await LeakCheck.MeasureAsync(Iterations, Warmup, () => { route.ServeAbortedRequest(); return Task.CompletedTask; });
+            Assert.False(r.Signals.Single(s => s.Signal == "open file descriptors").Leaks, r.Describe());
         }
         finally
         {
@@ -89,9 +90,12 @@ public sealed class IncidentTwinTests
     [Fact]
     public async Task Publisher_Fixed_Passes()
     {
+        // Threads and descriptors are the subject: every reconnect starts and ends a thread, and the runtime frees an
+        // ended thread's managed state lazily, which shows in the heap as a sawtooth of its own.
         using Publisher p = new(fixedVersion: true);
-        LeakCheckResult r = await LeakCheck.RunAsync(ThreadIterations, ThreadWarmup, p.Reconnect);
-        Assert.False(r.Leaks, r.Describe());
+        LeakCheckResult r = await LeakCheck.MeasureAsync(ThreadIterations, ThreadWarmup, () => { p.Reconnect(); return Task.CompletedTask; });
+        Assert.False(r.Signals.Single(s => s.Signal == "threads").Leaks, r.Describe());
+        Assert.False(r.Signals.Single(s => s.Signal == "open file descriptors").Leaks, r.Describe());
     }
 
     [Fact]

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Threading.Channels;
 
 namespace LeakHound.Testing.Tests.Incidents;
 
@@ -57,31 +56,30 @@ public sealed class MediaRoute(string file, bool fixedVersion)
 public sealed class Publisher(bool fixedVersion) : IDisposable
 {
     private CancellationTokenSource? _confirmsDone;
-    private readonly List<Task> _handlers = [];
+    private Task? _handler;
+    private readonly List<CancellationTokenSource> _everyHandler = [];
 
     public void Reconnect()
     {
         if (fixedVersion && _confirmsDone is not null)
         {
-            _confirmsDone.Cancel(); // the fix: stop the previous handler first
+            _confirmsDone.Cancel(); // the fix: stop the previous handler and wait for it to end
+            _handler?.Wait();
             _confirmsDone.Dispose();
         }
 
         _confirmsDone = new CancellationTokenSource();
-        Channel<int> confirms = Channel.CreateUnbounded<int>();
-        CancellationToken token = _confirmsDone.Token;
-        _handlers.Add(Task.Factory.StartNew(() =>
+        if (!fixedVersion)
         {
-            try
-            {
-                // waits on a channel that the next connect() replaces and nobody writes to again
-                confirms.Reader.WaitToReadAsync(token).AsTask().Wait(token);
-            }
-            catch (OperationCanceledException)
-            {
-            }
-        }, token, TaskCreationOptions.LongRunning, TaskScheduler.Default));
-        _handlers.RemoveAll(t => t.IsCompleted);
+            _everyHandler.Add(_confirmsDone);
+        }
+
+        CancellationToken token = _confirmsDone.Token;
+        _handler = Task.Factory.StartNew(() =>
+        {
+            // handleConfirms: blocks until its connection is told to stop, which the leaky version never does
+            token.WaitHandle.WaitOne();
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
     public void Dispose()
@@ -92,6 +90,7 @@ public sealed class Publisher(bool fixedVersion) : IDisposable
     /// <summary>Test clean-up: ends the handlers the leaky version left behind.</summary>
     public static void StopAll(Publisher p)
     {
+        p._everyHandler.ForEach(c => c.Cancel());
         p._confirmsDone?.Cancel();
     }
 }

@@ -1,0 +1,90 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Xml.Linq;
+
+namespace LeakHound.Cli.Tests;
+
+/// <summary><c>leakhound soak</c> on real Node services: iteration mode, duration mode, JUnit output, failures.</summary>
+public sealed class SoakCommandTests
+{
+    private static int FreePort()
+    {
+        TcpListener probe = new(IPAddress.Loopback, 0);
+        probe.Start();
+        int port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        return port;
+    }
+
+    private static string[] Reconnects(int port, string mode, string junit) =>
+    [
+        "soak", "--target", $"node \"{CliRunner.Fixture("node/metrics-server.js")}\" {port} {mode} 0 60",
+        "--ready-url", $"http://127.0.0.1:{port}/healthz", "--metrics-url", $"http://127.0.0.1:{port}/metrics", "--metric", "go_*",
+        "--load", "GET", $"http://127.0.0.1:{port}/reconnect", "--iterations", "30", "--format", "json", "--junit", junit,
+    ];
+
+    [Fact]
+    public async Task Iterations_ReconnectLeak_ReadsAsOneGoroutinePerIteration()
+    {
+        string junit = Path.Combine(Path.GetTempPath(), $"leakhound-junit-{Guid.NewGuid():N}.xml");
+        CliRunner.Result r = await CliRunner.RunAsync(Reconnects(FreePort(), "leak", junit), 90);
+
+        Assert.True(r.ExitCode == 1, r.ToString());
+        System.Text.Json.JsonElement goroutines = JsonVerdicts.Parse(r.Stdout).Root.GetProperty("growth").EnumerateArray()
+            .Single(g => g.GetProperty("series").GetString() == "go_goroutines");
+        Assert.Equal("leak", goroutines.GetProperty("verdict").GetString());
+        Assert.InRange(goroutines.GetProperty("per_iteration").GetDouble(), 0.95, 1.05);
+        XElement failure = XDocument.Load(junit).Descendants("testcase")
+            .Single(t => (string?)t.Attribute("name") == "go_goroutines").Element("failure")!;
+        Assert.Contains("+1 per iteration", (string?)failure.Attribute("message"));
+    }
+
+    [Fact]
+    public async Task Iterations_FixedTwin_Passes()
+    {
+        string junit = Path.Combine(Path.GetTempPath(), $"leakhound-junit-{Guid.NewGuid():N}.xml");
+        CliRunner.Result r = await CliRunner.RunAsync(Reconnects(FreePort(), "fixed", junit), 90);
+
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Empty(XDocument.Load(junit).Descendants("failure"));
+    }
+
+    [Fact]
+    public async Task Duration_UnclosedFiles_FailsWithFdLeak_AndStopsTarget()
+    {
+        CliRunner.Result r = await CliRunner.RunAsync(["soak", "--target", $"node {CliRunner.Fixture("node/fd-leak.js")} 100 60", "--ready-after", "0.5s",
+            "--duration", "10s", "--interval", "0.1s", "--format", "json"], 60);
+
+        Assert.True(r.ExitCode == 1, r.ToString());
+        Assert.Equal("leak", JsonVerdicts.Parse(r.Stdout).Verdict("fds"));
+        Assert.Equal("duration", JsonVerdicts.Parse(r.Stdout).Root.GetProperty("stopped_because").GetString());
+    }
+
+    [Fact]
+    public async Task TargetExitingBeforeReady_ExitsThree()
+    {
+        CliRunner.Result r = await CliRunner.RunAsync("soak", "--target", "sh -c 'exit 4'", "--ready-url", $"http://127.0.0.1:{FreePort()}/", "--duration", "5s");
+
+        Assert.Equal(3, r.ExitCode);
+        Assert.Contains("exited", r.Stderr);
+    }
+
+    [Theory]
+    [InlineData("--load", "http://10.1.2.3/x", "loopback only")]
+    [InlineData("--rate", "fast", "--rate")]
+    [InlineData("--iterations", "3", "--iterations")]
+    public async Task BadInput_ExitsTwo(string option, string value, string expected)
+    {
+        string[] args = option == "--load"
+            ? ["soak", "--target", "sleep 5", option, value]
+            : ["soak", "--target", "sleep 5", "--load", "http://127.0.0.1:9/x", option, value];
+        CliRunner.Result r = await CliRunner.RunAsync(args);
+
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains(expected, r.Stderr);
+    }
+
+    [Fact]
+    public void CommandLineSplitter_QuotesAndEscapes() =>
+        Assert.Equal(["node", "my app.js", "it's", "a\"b", "c d"], Soak.CommandLineSplitter.Split("node 'my app.js' \"it's\" \"a\\\"b\" c\\ d"));
+}
