@@ -24,6 +24,16 @@ internal static class CliRunner
 
     public static string Fixture(string name) => Path.Combine(RepoRoot, "tests", "fixtures", name);
 
+    /// <summary>A TCP port on 127.0.0.1 that was free a moment ago, for a fixture server to listen on.</summary>
+    public static int FreePort()
+    {
+        System.Net.Sockets.TcpListener probe = new(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        int port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        return port;
+    }
+
     public sealed record Result(int ExitCode, string Stdout, string Stderr)
     {
         public override string ToString() => $"exit {ExitCode}\n--- stdout\n{Stdout}\n--- stderr\n{Stderr}";

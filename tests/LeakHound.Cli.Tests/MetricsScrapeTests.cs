@@ -1,20 +1,8 @@
-using System.Net;
-using System.Net.Sockets;
-
 namespace LeakHound.Cli.Tests;
 
 /// <summary><c>--metrics-url</c> against a real Node service exposing Prometheus metrics on 127.0.0.1.</summary>
 public sealed class MetricsScrapeTests
 {
-    private static int FreePort()
-    {
-        TcpListener probe = new(IPAddress.Loopback, 0);
-        probe.Start();
-        int port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        return port;
-    }
-
     private static string[] Watch(int port, string mode, params string[] extra) =>
         ["run", .. RunFixtures.Fast, "--metrics-url", $"http://127.0.0.1:{port}/metrics", .. extra, "--",
          "node", CliRunner.Fixture("node/metrics-server.js"), port.ToString(), mode, "200", "60"];
@@ -22,9 +10,9 @@ public sealed class MetricsScrapeTests
     [Fact]
     public async Task HandlerPerReconnect_GaugeIsLeak_FixedTwinIsNot()
     {
-        int port = FreePort();
+        int port = CliRunner.FreePort();
         CliRunner.Result leak = await CliRunner.RunAsync(Watch(port, "leak"));
-        CliRunner.Result fixedTwin = await CliRunner.RunAsync(Watch(FreePort(), "fixed"));
+        CliRunner.Result fixedTwin = await CliRunner.RunAsync(Watch(CliRunner.FreePort(), "fixed"));
 
         Assert.True(leak.ExitCode == 1, leak.ToString());
         JsonVerdicts json = JsonVerdicts.Parse(leak.Stdout);
@@ -41,7 +29,7 @@ public sealed class MetricsScrapeTests
     [Fact]
     public async Task MetricPattern_NarrowsSeries()
     {
-        CliRunner.Result r = await CliRunner.RunAsync(Watch(FreePort(), "leak", "--metric", "go_*"));
+        CliRunner.Result r = await CliRunner.RunAsync(Watch(CliRunner.FreePort(), "leak", "--metric", "go_*"));
 
         JsonVerdicts json = JsonVerdicts.Parse(r.Stdout);
         string[] series = json.Root.GetProperty("verdicts").EnumerateArray().Select(v => v.GetProperty("series").GetString()!).ToArray();
@@ -53,7 +41,7 @@ public sealed class MetricsScrapeTests
     [Fact]
     public async Task MalformedPageForAWhile_ReportedOnce_WatchGoesOn()
     {
-        CliRunner.Result r = await CliRunner.RunAsync(Watch(FreePort(), "malformed"));
+        CliRunner.Result r = await CliRunner.RunAsync(Watch(CliRunner.FreePort(), "malformed"));
 
         Assert.True(r.ExitCode == 1, r.ToString());
         string[] notices = r.Stderr.Split('\n').Where(l => l.StartsWith("leakhound:", StringComparison.Ordinal)).ToArray();
@@ -69,7 +57,7 @@ public sealed class MetricsScrapeTests
     [Fact]
     public async Task RefusedEndpoint_OneNotice_ProcSignalsStillJudged()
     {
-        int closed = FreePort();
+        int closed = CliRunner.FreePort();
         CliRunner.Result r = await CliRunner.RunAsync("run", "--interval", "0.1s", "--duration", "2s", "--format", "json",
             "--metrics-url", $"http://127.0.0.1:{closed}/metrics", "--", "sleep", "10");
 

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Xml.Linq;
 
 namespace LeakHound.Cli.Tests;
@@ -7,15 +5,6 @@ namespace LeakHound.Cli.Tests;
 /// <summary><c>leakhound soak</c> on real Node services: iteration mode, duration mode, JUnit output, failures.</summary>
 public sealed class SoakCommandTests
 {
-    private static int FreePort()
-    {
-        TcpListener probe = new(IPAddress.Loopback, 0);
-        probe.Start();
-        int port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        return port;
-    }
-
     private static string[] Reconnects(int port, string mode, string junit) =>
     [
         "soak", "--target", $"node \"{CliRunner.Fixture("node/metrics-server.js")}\" {port} {mode} 0 60",
@@ -27,7 +16,7 @@ public sealed class SoakCommandTests
     public async Task Iterations_ReconnectLeak_ReadsAsOneGoroutinePerIteration()
     {
         string junit = Path.Combine(Path.GetTempPath(), $"leakhound-junit-{Guid.NewGuid():N}.xml");
-        CliRunner.Result r = await CliRunner.RunAsync(Reconnects(FreePort(), "leak", junit), 90);
+        CliRunner.Result r = await CliRunner.RunAsync(Reconnects(CliRunner.FreePort(), "leak", junit), 90);
 
         Assert.True(r.ExitCode == 1, r.ToString());
         System.Text.Json.JsonElement goroutines = JsonVerdicts.Parse(r.Stdout).Root.GetProperty("growth").EnumerateArray()
@@ -43,7 +32,7 @@ public sealed class SoakCommandTests
     public async Task Iterations_FixedTwin_Passes()
     {
         string junit = Path.Combine(Path.GetTempPath(), $"leakhound-junit-{Guid.NewGuid():N}.xml");
-        CliRunner.Result r = await CliRunner.RunAsync(Reconnects(FreePort(), "fixed", junit), 90);
+        CliRunner.Result r = await CliRunner.RunAsync(Reconnects(CliRunner.FreePort(), "fixed", junit), 90);
 
         Assert.True(r.ExitCode == 0, r.ToString());
         Assert.Empty(XDocument.Load(junit).Descendants("failure"));
@@ -63,7 +52,7 @@ public sealed class SoakCommandTests
     [Fact]
     public async Task TargetExitingBeforeReady_ExitsThree()
     {
-        CliRunner.Result r = await CliRunner.RunAsync("soak", "--target", "sh -c 'exit 4'", "--ready-url", $"http://127.0.0.1:{FreePort()}/", "--duration", "5s");
+        CliRunner.Result r = await CliRunner.RunAsync("soak", "--target", "sh -c 'exit 4'", "--ready-url", $"http://127.0.0.1:{CliRunner.FreePort()}/", "--duration", "5s");
 
         Assert.Equal(3, r.ExitCode);
         Assert.Contains("exited", r.Stderr);
