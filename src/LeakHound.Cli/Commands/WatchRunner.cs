@@ -51,8 +51,8 @@ internal static class WatchRunner
         IAnsiConsole human = HumanConsole(settings.Json);
         using SafeTraceWriter? writer = settings.OutPath is { } path ? SafeTraceWriter.Open(path, Console.Error) : null;
         AttachScrapers(targets, settings);
-        IWatchView view = ChooseView(settings, human);
-        bool live = view is LiveTableView;
+        IWatchView view = ChooseView(command, settings, human);
+        bool live = view is LiveTableView or SoakProgressView;
         WatchSession session = new(targets, settings, writer, message =>
         {
             if (!live)
@@ -129,12 +129,12 @@ internal static class WatchRunner
         return results;
     }
 
-    private static IWatchView ChooseView(WatchSettings settings, IAnsiConsole human)
+    private static IWatchView ChooseView(string command, WatchSettings settings, IAnsiConsole human)
     {
         bool interactive = settings.Json ? !Console.IsErrorRedirected : !Console.IsOutputRedirected;
         if (interactive && human.Profile.Capabilities.Interactive)
         {
-            return new LiveTableView(human);
+            return command == "soak" && settings.DurationSeconds is { } d ? new SoakProgressView(human, d) : new LiveTableView(human);
         }
 
         return settings.Json ? new SilentView() : new PlainLinesView(Console.Out, Math.Max(5, settings.IntervalSeconds));

@@ -29,7 +29,7 @@ internal static class WindowAssessor
         if (!t.RisesAt(options.Alpha))
         {
             return t.Slope > 0 && t.PRising < 0.5
-                ? $"floor rise not yet significant (confidence {1 - t.PRising:P1}, need {1 - options.Alpha:P1})"
+                ? $"floor rise not yet significant (confidence {1 - t.PRising:P2}, need {1 - options.Alpha:P2})"
                 : "floor does not rise";
         }
 
