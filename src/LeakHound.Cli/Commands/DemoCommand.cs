@@ -61,8 +61,8 @@ internal static class DemoCommand
                 targets.Add(WatchRunner.CreateTarget($"demo {kind}", launched.Pid, settings, launched));
             }
 
-            _ = await WatchRunner.RunAsync("demo", targets, settings, cancel);
-            return DemoVerdictsAsExpected(targets) ? (int)ExitCode.NoLeak : (int)ExitCode.Leak;
+            return await WatchRunner.RunAsync("demo", targets, settings, cancel,
+                decide: t => DemoVerdictsAsExpected(t) ? ExitCode.NoLeak : ExitCode.Leak);
         }
         finally
         {
@@ -79,7 +79,7 @@ internal static class DemoCommand
     }
 
     /// <summary>The demo succeeds when the leaking target is called a leak and the healthy ones are not.</summary>
-    private static bool DemoVerdictsAsExpected(List<WatchedTarget> targets)
+    private static bool DemoVerdictsAsExpected(IReadOnlyList<WatchedTarget> targets)
     {
         bool ok = true;
         foreach (WatchedTarget t in targets)

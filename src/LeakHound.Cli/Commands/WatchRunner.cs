@@ -46,7 +46,13 @@ internal static class WatchRunner
         }
     }
 
-    public static async Task<int> RunAsync(string command, IReadOnlyList<WatchedTarget> targets, WatchSettings settings, CancellationToken cancel)
+    /// <param name="command">The command's name, for the JSON document.</param>
+    /// <param name="targets">What to watch.</param>
+    /// <param name="settings">How to watch.</param>
+    /// <param name="cancel">Ctrl-C.</param>
+    /// <param name="decide">The exit code from the final state, when it is not "1 if anything leaks" (the demo's).</param>
+    public static async Task<int> RunAsync(string command, IReadOnlyList<WatchedTarget> targets, WatchSettings settings, CancellationToken cancel,
+        Func<IReadOnlyList<WatchedTarget>, ExitCode>? decide = null)
     {
         IAnsiConsole human = HumanConsole(settings.Json);
         using SafeTraceWriter? writer = settings.OutPath is { } path ? SafeTraceWriter.Open(path, Console.Error) : null;
@@ -79,7 +85,7 @@ internal static class WatchRunner
         List<(WatchedTarget Target, SeriesVerdict Verdict)> verdicts = targets
             .SelectMany(t => t.Book.Verdicts(final: true).Select(v => (t, v)))
             .ToList();
-        ExitCode code = verdicts.Any(x => x.Verdict.Verdict == Verdict.Leak) ? ExitCode.Leak : ExitCode.NoLeak;
+        ExitCode code = decide?.Invoke(targets) ?? (verdicts.Any(x => x.Verdict.Verdict == Verdict.Leak) ? ExitCode.Leak : ExitCode.NoLeak);
         if (settings.Json)
         {
             WriteJson(command, session, verdicts, code, heapDiffs);
