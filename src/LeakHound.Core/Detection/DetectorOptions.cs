@@ -26,7 +26,7 @@ public sealed record DetectorOptions
     /// <summary>Buckets kept per series; memory per series is about 90 bytes per bucket.</summary>
     public int HistoryCapacity { get; init; } = 256;
 
-    /// <summary>Latest quarter's rise must be at least this share of the first quarter's: a slowing rise is a warm-up until proven otherwise.</summary>
+    /// <summary>The recent half's rate must be at least this share of the earlier half's: a slowing rise is a warm-up until proven otherwise.</summary>
     public double MaxDeceleration { get; init; } = 0.75;
 
     /// <summary>The 95% interval of the rate must be this tight (half-width relative to the rate) before a leak is called: a page should say how fast.</summary>
@@ -38,8 +38,6 @@ public sealed record DetectorOptions
     /// <summary>...and the share of the observed span over which they must keep finding it.</summary>
     public double ConfirmShare { get; init; } = 0.05;
 
-    /// <summary>Every quarter must carry at least this share of the mean rise: a rise concentrated in one quarter is a step.</summary>
-    public double MinRiseShare { get; init; } = 0.3;
 
     public string? Validate()
     {

@@ -5,31 +5,6 @@ namespace LeakHound.Core.Detection;
 /// <summary>Shape tests on floor points that tell a sustained rise from a warm-up or a one-time jump.</summary>
 internal static class ShapeChecks
 {
-    /// <summary>Medians of the floor in four equal time slices of [from, to]; NaN for an empty slice.</summary>
-    public static double[] QuarterMedians(double[] x, double[] y, double from, double to)
-    {
-        double[] medians = new double[4];
-        double width = (to - from) / 4;
-        List<double> slice = new(x.Length / 4 + 1);
-        for (int q = 0; q < 4; q++)
-        {
-            double lo = from + q * width;
-            double hi = q == 3 ? double.PositiveInfinity : lo + width;
-            slice.Clear();
-            for (int i = 0; i < x.Length; i++)
-            {
-                if (x[i] >= lo && x[i] < hi)
-                {
-                    slice.Add(y[i]);
-                }
-            }
-
-            medians[q] = slice.Count == 0 ? double.NaN : Selection.Median(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(slice));
-        }
-
-        return medians;
-    }
-
     /// <summary>Robust noise of a floor: MAD of first differences scaled to a standard deviation (immune to trend and steps).</summary>
     public static double Noise(double[] y)
     {

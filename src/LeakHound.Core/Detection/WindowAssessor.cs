@@ -7,9 +7,10 @@ namespace LeakHound.Core.Detection;
 /// <summary>Classifies one window of bucketed history. Pure: the same buckets always give the same answer.</summary>
 /// <remarks>
 /// A leak must pass every test, in this order: enough cycles and floor points; a significant Mann–Kendall rise of the
-/// floor with the whole Theil–Sen interval above zero; a rise present in every quarter of the window (not one jump);
-/// and no deceleration (the latest quarter rises at least <see cref="DetectorOptions.MaxDeceleration"/> as much as the
-/// first: warm-ups slow down, leaks do not). The first failing test is the reason the verdict stays insufficient.
+/// floor with the whole Theil–Sen interval above zero; the rate known to <see cref="DetectorOptions.MaxRelativeUncertainty"/>;
+/// the recent half of the window rising on its own and at least <see cref="DetectorOptions.MaxDeceleration"/> as fast as
+/// the earlier half (warm-ups slow down, leaks do not); and a steady line fitting the floor better than one jump.
+/// The first failing test is the reason the verdict stays insufficient.
 /// </remarks>
 internal static class WindowAssessor
 {
