@@ -42,7 +42,7 @@ public sealed class SoakCommandTests
     public async Task Duration_UnclosedFiles_FailsWithFdLeak_AndStopsTarget()
     {
         CliRunner.Result r = await CliRunner.RunAsync(["soak", "--target", $"node {CliRunner.Fixture("node/fd-leak.js")} 100 60", "--ready-after", "0.5s",
-            "--warmup", "2s", "--duration", "14s", "--interval", "0.1s", "--format", "json"], 60);
+            "--warmup", "2s", "--duration", "20s", "--min-span", "6s", "--interval", "0.1s", "--format", "json"], 60);
 
         Assert.True(r.ExitCode == 1, r.ToString());
         Assert.Equal("leak", JsonVerdicts.Parse(r.Stdout).Verdict("fds"));
