@@ -1,3 +1,4 @@
+using LeakHound.Core.Verdicts;
 using LeakHound.Core.Signals;
 using LeakHound.Core.Statistics;
 
@@ -22,5 +23,5 @@ public sealed record IterationGrowth(string Series, double PerIteration, double 
     }
 
     public string Describe() =>
-        $"{(PerIteration >= 0 ? "+" : "")}{Rendering.VerdictText.Value(Series, PerIteration)} per iteration [95% CI {Rendering.VerdictText.Value(Series, Low)} … {Rendering.VerdictText.Value(Series, High)}]";
+        $"{(PerIteration >= 0 ? "+" : "")}{VerdictText.Value(Series, PerIteration)} per iteration [95% CI {VerdictText.Value(Series, Low)} … {VerdictText.Value(Series, High)}]";
 }

@@ -30,5 +30,5 @@ public static class JUnitReport
     }
 
     public static (string Name, bool Leaks, string Message) FromVerdict(SeriesVerdict v) =>
-        (v.Series, v.Verdict == Verdict.Leak, $"{v.Verdict.ToName()}: {Rendering.VerdictText.Rate(v)}; {v.Reason}");
+        (v.Series, v.Verdict == Verdict.Leak, $"{v.Verdict.ToName()}: {VerdictText.Rate(v)}; {v.Reason}");
 }

@@ -1,11 +1,10 @@
 using System.Globalization;
 using LeakHound.Core.Signals;
 using LeakHound.Core.Units;
-using LeakHound.Core.Verdicts;
 
-namespace LeakHound.Cli.Rendering;
+namespace LeakHound.Core.Verdicts;
 
-/// <summary>Human wording of verdict fields, shared by every view.</summary>
+/// <summary>Human wording of verdict fields, shared by every view (terminal, JSON, health checks, reports).</summary>
 public static class VerdictText
 {
     public static string Rate(SeriesVerdict v)

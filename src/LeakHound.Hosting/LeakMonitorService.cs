@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace LeakHound.Hosting;
+
+/// <summary>Samples the service's own signals on a timer and feeds the <see cref="LeakMonitor"/>.</summary>
+internal sealed partial class LeakMonitorService(
+    LeakMonitor monitor, ISignalSource source, VerdictChangeLog changeLog, IOptions<LeakHoundOptions> options, ILogger<LeakMonitorService> logger)
+    : BackgroundService
+{
+    private readonly LeakHoundOptions _options = options.Value;
+    private readonly List<KeyValuePair<string, double>> _readings = new(16);
+    private bool _failing;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        monitor.Sampled += changeLog.Observe;
+        try
+        {
+            if (_options.WarmUp > TimeSpan.Zero)
+            {
+                await Task.Delay(_options.WarmUp, stoppingToken);
+            }
+
+            LogStarted(logger, _options.SampleInterval.TotalSeconds, _options.Detector.MinSpanSeconds);
+            using PeriodicTimer timer = new(_options.SampleInterval);
+            do
+            {
+                SampleOnce();
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // the host is stopping
+        }
+        finally
+        {
+            monitor.Sampled -= changeLog.Observe;
+            source.Dispose();
+        }
+    }
+
+    private void SampleOnce()
+    {
+        _readings.Clear();
+        try
+        {
+            source.Read(_readings);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            // A failed read loses one sample, never the service: report the episode once, and its end once.
+            if (!_failing)
+            {
+                LogReadFailed(logger, e.Message);
+                _failing = true;
+            }
+
+            return;
+        }
+
+        if (_failing)
+        {
+            LogReadRecovered(logger);
+            _failing = false;
+        }
+
+        monitor.Record(Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency, _readings);
+    }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "LeakHound watching this process every {IntervalSeconds}s (minimum span {MinSpanSeconds}s before any verdict)")]
+    private static partial void LogStarted(ILogger logger, double intervalSeconds, double minSpanSeconds);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "LeakHound cannot read this process's signals: {Error}; sampling continues")]
+    private static partial void LogReadFailed(ILogger logger, string error);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "LeakHound reads this process's signals again")]
+    private static partial void LogReadRecovered(ILogger logger);
+}
