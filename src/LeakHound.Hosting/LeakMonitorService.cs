@@ -50,9 +50,10 @@ internal sealed partial class LeakMonitorService(
         {
             source.Read(_readings);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            // A failed read loses one sample, never the service: report the episode once, and its end once.
+            // Any failure: a watchdog must never take the service down (an escaped exception stops the host).
+            // A failed read loses one sample: report the episode once, and its end once.
             if (!_failing)
             {
                 LogReadFailed(logger, e.Message);
