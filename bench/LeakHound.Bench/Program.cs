@@ -4,7 +4,7 @@ using LeakHound.Bench.Sampling;
 using LeakHound.Bench.Scrape;
 using LeakHound.Bench.Throughput;
 
-// dotnet run -c Release --project bench/LeakHound.Bench -- [detection|sampling|throughput|scrape|heap|all]
+// dotnet run -c Release --project bench/LeakHound.Bench -- [detection|sampling|throughput|scrape|heap|twins|hosting|all]
 // Prints Markdown for docs/benchmarks.md; every comparison is measured in this same run.
 string what = args.Length > 0 ? args[0] : "all";
 if (what == "heap-target")
@@ -37,6 +37,20 @@ if (what is "heap" or "all")
 {
     Console.WriteLine("## Heap snapshot cost");
     Console.WriteLine(LeakHound.Bench.Heap.HeapSnapshotBenchmark.Run([100, 1000]));
+}
+
+if (what is "twins" or "all")
+{
+    Console.WriteLine("## Incident twins: LeakCheck against the hand-written checks");
+    Console.WriteLine(LeakHound.Bench.Twins.TwinBenchmark.Run());
+    Console.WriteLine("## Incident twins: leakhound run/soak");
+    Console.WriteLine(LeakHound.Bench.Twins.WatchTwinBenchmark.Run());
+}
+
+if (what is "hosting" or "all")
+{
+    Console.WriteLine("## LeakHound.Hosting overhead");
+    Console.WriteLine(LeakHound.Bench.Hosting.HostingOverheadBenchmark.Run());
 }
 
 if (what is "throughput" or "all")

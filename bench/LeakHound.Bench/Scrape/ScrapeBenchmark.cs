@@ -16,7 +16,7 @@ internal static class ScrapeBenchmark
     public static string Run()
     {
         string page = BuildPage();
-        int port = FreePort();
+        int port = LoopbackPort.Free();
         using HttpListener listener = new();
         listener.Prefixes.Add($"http://127.0.0.1:{port}/");
         listener.Start();
@@ -96,14 +96,5 @@ internal static class ScrapeBenchmark
 
         page.AppendLine("app_latency_seconds_sum 12.5\napp_latency_seconds_count 1960\ngo_goroutines 42\nprocess_resident_memory_bytes 1.2e+08");
         return page.ToString();
-    }
-
-    private static int FreePort()
-    {
-        TcpListener probe = new(IPAddress.Loopback, 0);
-        probe.Start();
-        int port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        return port;
     }
 }
