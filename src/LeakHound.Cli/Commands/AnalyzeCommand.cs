@@ -16,6 +16,7 @@ internal static class AnalyzeCommand
     private static readonly Option<string> Format = new("--format", "-f") { Description = "table (default) or json", DefaultValueFactory = _ => "table" };
     private static readonly Option<string> MinSpan = new("--min-span") { Description = "Least observation before any verdict", DefaultValueFactory = _ => "5m" };
     private static readonly Option<string[]> SeriesFilter = new("--series", "-s") { Description = "Analyse only these series (repeatable; * matches any text)" };
+    private static readonly Option<string?> Report = new("--report") { Description = "Also write a self-contained HTML report with a chart per signal to this file" };
 
     public static Command Create()
     {
@@ -25,6 +26,7 @@ internal static class AnalyzeCommand
         command.Options.Add(Format);
         command.Options.Add(MinSpan);
         command.Options.Add(SeriesFilter);
+        command.Options.Add(Report);
         command.SetAction(parse => Run(parse));
         return command;
     }
@@ -59,6 +61,11 @@ internal static class AnalyzeCommand
         }
 
         ExitCode code = verdicts.Any(v => v.Verdict == Verdict.Leak) ? ExitCode.Leak : ExitCode.NoLeak;
+        if (parse.GetValue(Report) is { } report)
+        {
+            ReportCommand.Write(trace, report, options, limit, path, filter);
+        }
+
         if (format == "json")
         {
             using Stream stdout = Console.OpenStandardOutput();
@@ -89,7 +96,7 @@ internal static class AnalyzeCommand
         return (int)code;
     }
 
-    private static Trace ReadTrace(string path)
+    public static Trace ReadTrace(string path)
     {
         try
         {

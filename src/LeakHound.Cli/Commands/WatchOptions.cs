@@ -13,6 +13,7 @@ internal static class WatchOptions
     public static readonly Option<string?> Duration = new("--duration", "-d") { Description = "Stop after this long, e.g. 10m (default: until the target exits or Ctrl-C)" };
     public static readonly Option<bool> UntilVerdict = new("--until-verdict") { Description = "Stop as soon as a leak is found or every signal has a confident verdict" };
     public static readonly Option<string?> Out = new("--out", "-o") { Description = "Record the samples to a trace: .csv (t_seconds,series,value) or .jsonl" };
+    public static readonly Option<string?> Report = new("--report") { Description = "At the end, write a self-contained HTML report with a chart per signal to this file" };
     public static readonly Option<string> Format = new("--format", "-f") { Description = "Final output: table (default) or json (only JSON on stdout)", DefaultValueFactory = _ => "table" };
     public static readonly Option<string> MinSpan = new("--min-span") { Description = "Least observation before any verdict (slow warm-ups look like leaks over short spans)", DefaultValueFactory = _ => "5m" };
     public static readonly Option<string[]> MetricsUrl = new("--metrics-url") { Description = "Also scrape this Prometheus/OpenMetrics endpoint every interval (repeatable)" };
@@ -23,7 +24,7 @@ internal static class WatchOptions
 
     public static void AddTo(Command command)
     {
-        foreach (Option option in new Option[] { Interval, Limit, Duration, UntilVerdict, Out, Format, MinSpan, NoChildren, MetricsUrl, Metric, NoRuntimeCounters, HeapDiffOnLeak })
+        foreach (Option option in new Option[] { Interval, Limit, Duration, UntilVerdict, Out, Report, Format, MinSpan, NoChildren, MetricsUrl, Metric, NoRuntimeCounters, HeapDiffOnLeak })
         {
             command.Options.Add(option);
         }
@@ -72,6 +73,7 @@ internal static class WatchOptions
             UntilVerdict = parse.GetValue(UntilVerdict),
             LimitBytes = limit,
             OutPath = parse.GetValue(Out),
+            ReportPath = parse.GetValue(Report),
             Json = format == "json",
             IncludeChildren = !parse.GetValue(NoChildren),
             Detector = DetectorOptions.Default with { MinSpanSeconds = minSpan },

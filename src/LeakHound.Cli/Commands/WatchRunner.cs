@@ -55,7 +55,8 @@ internal static class WatchRunner
         Func<IReadOnlyList<WatchedTarget>, ExitCode>? decide = null)
     {
         IAnsiConsole human = HumanConsole(settings.Json);
-        using SafeTraceWriter? writer = settings.OutPath is { } path ? SafeTraceWriter.Open(path, Console.Error) : null;
+        string? tracePath = settings.OutPath ?? (settings.ReportPath is null ? null : Path.Combine(Path.GetTempPath(), $"leakhound-{Guid.NewGuid():N}.csv"));
+        using SafeTraceWriter? writer = tracePath is { } path ? SafeTraceWriter.Open(path, Console.Error) : null;
         AttachScrapers(targets, settings);
         IWatchView view = ChooseView(command, settings, human);
         bool live = view is LiveTableView or SoakProgressView;
@@ -78,6 +79,17 @@ internal static class WatchRunner
                 {
                     await launched.StopAsync(TimeSpan.FromSeconds(5));
                 }
+            }
+        }
+
+        if (settings.ReportPath is { } reportPath)
+        {
+            writer!.Dispose(); // flushed: the report reads the whole trace
+            ReportCommand.WriteFromTrace(tracePath!, reportPath, settings.Detector, settings.LimitBytes ?? targets[0].MemoryLimitSource?.Bytes,
+                $"{command} {string.Join(", ", targets.Select(t => t.Label))}");
+            if (settings.OutPath is null)
+            {
+                File.Delete(tracePath!);
             }
         }
 

@@ -59,6 +59,11 @@ internal static class SoakCommand
             throw new LeakHoundException("--iterations needs at least 8 and a load (--load or --load-cmd)");
         }
 
+        if (iterations is not null && watch.ReportPath is not null)
+        {
+            throw new LeakHoundException("--report: an iteration-mode soak reports growth per iteration (--junit, --format json); use --report with --duration");
+        }
+
         double warmup = WatchOptions.ParseDuration(parse.GetValue(Warmup)!, "--warmup");
         double duration = watch.DurationSeconds ?? 300;
         if (iterations is null && duration <= warmup) { throw new LeakHoundException("--duration must be longer than --warmup"); }

@@ -90,5 +90,7 @@ public sealed class SafeTraceWriter : IDisposable
         {
             // reported by Flush already
         }
+
+        _writer = null; // disposing twice (early for a report, then by using) is fine
     }
 }

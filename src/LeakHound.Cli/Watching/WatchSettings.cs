@@ -17,6 +17,9 @@ public sealed record WatchSettings
 
     public string? OutPath { get; init; }
 
+    /// <summary>HTML report written at the end (from the trace: <see cref="OutPath"/>, or a temporary one).</summary>
+    public string? ReportPath { get; init; }
+
     public bool Json { get; init; }
 
     public string? TargetLogPath { get; init; }

@@ -69,6 +69,25 @@ public sealed class SeriesDetector
         }
     }
 
+    /// <summary>The floor and trend behind the verdict over the whole history, for charts.</summary>
+    public SeriesExplanation Explain()
+    {
+        ReadOnlySpan<Bucket> buckets = _history.Buckets;
+        if (buckets.Length == 0)
+        {
+            return new SeriesExplanation([], [], null, null, null, null);
+        }
+
+        Floor floor = FloorExtractor.Extract(buckets);
+        if (floor.TrendX.Length < 3)
+        {
+            return new SeriesExplanation(floor.X, floor.Y, null, null, null, null);
+        }
+
+        TrendEstimate t = TrendTest.Compute(floor.TrendX, floor.TrendY);
+        return new SeriesExplanation(floor.X, floor.Y, t.Intercept, t.Slope, t.SlopeLow, t.SlopeHigh);
+    }
+
     /// <summary>Assesses the whole history now, e.g. at the end of a watch or trace.</summary>
     public SeriesVerdict Evaluate() => Evaluate(record: false);
 

@@ -1,0 +1,78 @@
+using System.CommandLine;
+using LeakHound.Core.Detection;
+using LeakHound.Core.Traces;
+using LeakHound.Core.Units;
+using LeakHound.Reporting;
+
+namespace LeakHound.Cli.Commands;
+
+/// <summary><c>leakhound report TRACE -o report.html</c>: a self-contained HTML report with a chart per signal.</summary>
+internal static class ReportCommand
+{
+    private static readonly Argument<string> File = new("trace") { Description = "Trace recorded with --out (CSV or JSON lines); - for stdin" };
+    private static readonly Option<string> Output = new("--output", "-o") { Description = "HTML file to write", Required = true };
+    private static readonly Option<string?> Limit = new("--limit") { Description = "Memory limit for time-to-limit of byte-valued series, e.g. 2GiB" };
+    private static readonly Option<string> MinSpan = new("--min-span") { Description = "Least observation before any verdict", DefaultValueFactory = _ => "5m" };
+    private static readonly Option<string[]> SeriesFilter = new("--series", "-s") { Description = "Only these series (repeatable; * matches any text)" };
+
+    public static Command Create()
+    {
+        Command command = new("report", "Write a self-contained HTML report (charts, floor, trend, verdicts) for a recorded trace");
+        command.Arguments.Add(File);
+        command.Options.Add(Output);
+        command.Options.Add(Limit);
+        command.Options.Add(MinSpan);
+        command.Options.Add(SeriesFilter);
+        command.SetAction(parse =>
+        {
+            double? limit = null;
+            if (parse.GetValue(Limit) is { } l)
+            {
+                limit = Quantity.TryParseBytes(l, out double b) ? b : throw new LeakHoundException($"--limit: '{l}' is not a size (examples: 512MiB, 1.5GiB)");
+            }
+
+            DetectorOptions options = DetectorOptions.Default with { MinSpanSeconds = WatchOptions.ParseDuration(parse.GetValue(MinSpan)!, "--min-span") };
+            string path = parse.GetValue(File)!;
+            Trace trace = AnalyzeCommand.ReadTrace(path);
+            ReportDocument report = Write(trace, parse.GetValue(Output)!, options, limit, path, SeriesMatcher.From(parse.GetValue(SeriesFilter)));
+            Console.Error.WriteLine($"leakhound: wrote {parse.GetValue(Output)} ({report.Series.Count} signals, {report.Series.Count(s => s.Verdict == "leak")} leaking)");
+            return report.Series.Any(s => s.Verdict == "leak") ? (int)ExitCode.Leak : (int)ExitCode.NoLeak;
+        });
+        return command;
+    }
+
+    /// <summary>Builds and writes the report; a file that cannot be written is a clear error (exit 2), not a crash.</summary>
+    public static ReportDocument Write(Trace trace, string output, DetectorOptions options, double? limit, string source, Func<string, bool>? filter = null)
+    {
+        ReportDocument report = ReportBuilder.FromTrace(trace, options, limit, source, filter);
+        if (report.Series.Count == 0)
+        {
+            throw new LeakHoundException($"no series of '{source}' to report (it has: {string.Join(", ", trace.SeriesNames.Take(10))})");
+        }
+
+        try
+        {
+            HtmlReport.Write(report, output);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new LeakHoundException($"--report/-o: cannot write '{output}': {e.Message}");
+        }
+
+        return report;
+    }
+
+    /// <summary>The end of a live watch: the report from the trace it recorded.</summary>
+    public static void WriteFromTrace(string tracePath, string output, DetectorOptions options, double? limit, string source)
+    {
+        try
+        {
+            Write(AnalyzeCommand.ReadTrace(tracePath), output, options, limit, source);
+        }
+        catch (LeakHoundException e)
+        {
+            // The watch's verdicts still print: a report that cannot be written must not lose them.
+            Console.Error.WriteLine($"leakhound: no report: {e.Message}");
+        }
+    }
+}

@@ -1,0 +1,27 @@
+namespace LeakHound.Reporting;
+
+/// <summary>Everything a report shows, serialised as JSON into the page.</summary>
+public sealed record ReportDocument(string Title, string Source, DateTimeOffset Generated, double MinSpanSeconds, IReadOnlyList<SeriesReport> Series);
+
+/// <summary>One signal: its samples (decimated when long), floor, trend with band, and verdict in words.</summary>
+public sealed record SeriesReport(
+    string Name,
+    string Target,
+    string Unit,
+    string Verdict,
+    string Reason,
+    double? SlopePerSecond,
+    string Rate,
+    double? TimeToLimitSeconds,
+    string TimeToLimit,
+    double? DetectedAtSeconds,
+    double? Current,
+    long SampleCount,
+    double[] T,
+    double[] V,
+    double[] FloorT,
+    double[] FloorV,
+    double[] TrendT,
+    double[] TrendMid,
+    double[] TrendLow,
+    double[] TrendHigh);

@@ -1,0 +1,57 @@
+using System.Text.Json;
+
+namespace LeakHound.Reporting.Tests;
+
+/// <summary>
+/// The report as a user sees it: written by the real leakhound command from traces recorded at real pace
+/// (bench/corpus/recorded), opened in real headless Chromium with no network.
+/// </summary>
+public sealed class ReportPageTests
+{
+    private static string Recorded(string name) => Path.Combine(Programs.RepoRoot, "bench", "corpus", "recorded", name);
+
+    private static int Rows(string trace, string series) => File.ReadLines(trace).Count(l => l.Split(',') is [_, var s, _] && s == series);
+
+    private static async Task<(Programs.Result Cli, JsonElement Page)> ReportAsync(string trace, string screenshot)
+    {
+        string html = Path.Combine(Path.GetTempPath(), $"leakhound-report-{Guid.NewGuid():N}.html");
+        Programs.Result cli = await Programs.LeakhoundAsync("report", trace, "-o", html);
+        Assert.True(File.Exists(html), cli.ToString());
+        string shot = Path.Combine(Path.GetTempPath(), screenshot);
+        return (cli, await Programs.RenderAsync(new Uri(html).AbsoluteUri, shot));
+    }
+
+    [Fact]
+    public async Task LeakingTrace_RendersEveryChart_WithAllPoints_AndTheLeakVerdict()
+    {
+        string trace = Recorded("leak-broadcaster.csv");
+        (Programs.Result cli, JsonElement page) = await ReportAsync(trace, "leakhound-report-leak.png");
+
+        Assert.Equal(1, cli.ExitCode);
+        JsonElement[] charts = page.GetProperty("charts").EnumerateArray().ToArray();
+        Assert.Equal(Core.Traces.TraceReader.Read(new StreamReader(trace)).SeriesNames.Count, charts.Length);
+        JsonElement rss = charts.Single(c => c.GetProperty("name").GetString() == "rss");
+        Assert.Equal(Rows(trace, "rss"), rss.GetProperty("points").GetInt32());
+        Assert.True(rss.GetProperty("floorPoints").GetInt32() > 5);
+        Assert.True(rss.GetProperty("canvases").GetInt32() >= 1);
+        Assert.Equal("leak", rss.GetProperty("verdict").GetString());
+        Assert.Equal("leak", charts[0].GetProperty("verdict").GetString()); // leaks first
+        Assert.Contains("detected at", page.GetProperty("text").GetString());
+        Assert.Equal(charts.Length, page.GetProperty("summaryRows").GetInt32());
+        Assert.Empty(page.GetProperty("errors").EnumerateArray());
+        Assert.All(page.GetProperty("requests").EnumerateArray(), r => Assert.StartsWith("file:", r.GetString()));
+    }
+
+    [Fact]
+    public async Task HealthyTrace_RendersWithoutAnyLeakBadge()
+    {
+        string trace = Recorded("healthy-sawtooth.csv");
+        (Programs.Result cli, JsonElement page) = await ReportAsync(trace, "leakhound-report-healthy.png");
+
+        Assert.Equal(0, cli.ExitCode);
+        Assert.DoesNotContain("leak", page.GetProperty("badges").EnumerateArray().Select(b => b.GetString()));
+        Assert.Contains("sawtooth", page.GetProperty("badges").EnumerateArray().Select(b => b.GetString()));
+        Assert.DoesNotContain("detected at", page.GetProperty("text").GetString());
+        Assert.Empty(page.GetProperty("errors").EnumerateArray());
+    }
+}
