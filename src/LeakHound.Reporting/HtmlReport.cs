@@ -39,6 +39,9 @@ public static class HtmlReport
         File.Move(temp, full, overwrite: true);
     }
 
+    /// <summary>The bundled assets (uPlot.js, uPlot.css), for the live dashboard.</summary>
+    public static string Asset(string name) => Resource(name);
+
     private static string Resource(string name)
     {
         using Stream stream = typeof(HtmlReport).Assembly.GetManifestResourceStream(name)

@@ -14,6 +14,12 @@ internal static class WatchOptions
     public static readonly Option<bool> UntilVerdict = new("--until-verdict") { Description = "Stop as soon as a leak is found or every signal has a confident verdict" };
     public static readonly Option<string?> Out = new("--out", "-o") { Description = "Record the samples to a trace: .csv (t_seconds,series,value) or .jsonl" };
     public static readonly Option<string?> Report = new("--report") { Description = "At the end, write a self-contained HTML report with a chart per signal to this file" };
+    public static readonly Option<string?> Serve = new("--serve")
+    {
+        Description = "Serve a live dashboard, a JSON API and /metrics while watching, on ADDR:PORT (default 127.0.0.1:7474)",
+        Arity = ArgumentArity.ZeroOrOne,
+    };
+    public static readonly Option<string?> Token = new("--token") { Description = "Token every dashboard request must carry (required to --serve on a non-loopback address)" };
     public static readonly Option<string> Format = new("--format", "-f") { Description = "Final output: table (default) or json (only JSON on stdout)", DefaultValueFactory = _ => "table" };
     public static readonly Option<string> MinSpan = new("--min-span") { Description = "Least observation before any verdict (slow warm-ups look like leaks over short spans)", DefaultValueFactory = _ => "5m" };
     public static readonly Option<string[]> MetricsUrl = new("--metrics-url") { Description = "Also scrape this Prometheus/OpenMetrics endpoint every interval (repeatable)" };
@@ -24,7 +30,7 @@ internal static class WatchOptions
 
     public static void AddTo(Command command)
     {
-        foreach (Option option in new Option[] { Interval, Limit, Duration, UntilVerdict, Out, Report, Format, MinSpan, NoChildren, MetricsUrl, Metric, NoRuntimeCounters, HeapDiffOnLeak })
+        foreach (Option option in new Option[] { Interval, Limit, Duration, UntilVerdict, Out, Report, Serve, Token, Format, MinSpan, NoChildren, MetricsUrl, Metric, NoRuntimeCounters, HeapDiffOnLeak })
         {
             command.Options.Add(option);
         }
@@ -74,6 +80,8 @@ internal static class WatchOptions
             LimitBytes = limit,
             OutPath = parse.GetValue(Out),
             ReportPath = parse.GetValue(Report),
+            ServeEndpoint = parse.GetResult(Serve) is null ? null : ParseEndpoint(parse.GetValue(Serve)),
+            Token = parse.GetValue(Token),
             Json = format == "json",
             IncludeChildren = !parse.GetValue(NoChildren),
             Detector = DetectorOptions.Default with { MinSpanSeconds = minSpan },
@@ -82,6 +90,26 @@ internal static class WatchOptions
             RuntimeCounters = !parse.GetValue(NoRuntimeCounters),
             HeapDiffOnLeak = parse.GetValue(HeapDiffOnLeak),
         };
+    }
+
+    /// <summary>ADDR:PORT for --serve: 127.0.0.1:7474, 0.0.0.0:8080, [::1]:0, localhost:7474, or :7474 (loopback).</summary>
+    public static System.Net.IPEndPoint ParseEndpoint(string? text)
+    {
+        const int defaultPort = 7474;
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, defaultPort);
+        }
+
+        string t = text.Trim();
+        if (t.StartsWith("localhost:", StringComparison.OrdinalIgnoreCase) || t.StartsWith(':'))
+        {
+            t = "127.0.0.1" + t[t.IndexOf(':')..];
+        }
+
+        return System.Net.IPEndPoint.TryParse(t, out System.Net.IPEndPoint? ep) && t.Contains(':') && ep.Port is >= 0 and <= 65535
+            ? ep
+            : throw new LeakHoundException($"--serve: '{text}' is not ADDR:PORT (examples: 127.0.0.1:7474, 0.0.0.0:8080, [::1]:7474)");
     }
 
     public static double ParseDuration(string text, string option) =>

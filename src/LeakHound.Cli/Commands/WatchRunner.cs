@@ -60,13 +60,17 @@ internal static class WatchRunner
         AttachScrapers(targets, settings);
         IWatchView view = ChooseView(command, settings, human);
         bool live = view is LiveTableView or SoakProgressView;
+        await using LeakHound.Web.DashboardServer? dashboard = await StartDashboardAsync(settings, targets, cancel);
         WatchSession session = new(targets, settings, writer, message =>
         {
             if (!live)
             {
                 Console.Error.WriteLine($"leakhound: {message}");
             }
-        });
+        })
+        {
+            Sink = dashboard is null ? null : new LiveStoreSink(dashboard.Store, targets),
+        };
         try
         {
             await view.RunAsync(session, cancel);
@@ -120,6 +124,30 @@ internal static class WatchRunner
         }
 
         return (int)code;
+    }
+
+    private static async Task<LeakHound.Web.DashboardServer?> StartDashboardAsync(WatchSettings settings, IReadOnlyList<WatchedTarget> targets, CancellationToken cancel)
+    {
+        if (settings.ServeEndpoint is not { } endpoint)
+        {
+            return null;
+        }
+
+        try
+        {
+            LeakHound.Web.DashboardServer server = await LeakHound.Web.DashboardServer.StartAsync(new LeakHound.Web.LiveStore(), endpoint, settings.Token, cancel);
+            string query = settings.Token is null ? "" : "?token=…";
+            Console.Error.WriteLine($"leakhound: dashboard at {server.Url}{query} (API: /api/targets, /api/verdicts, /api/series/ID; Prometheus: /metrics)");
+            return server;
+        }
+        catch (ArgumentException e)
+        {
+            throw new LeakHoundException($"--serve: {e.Message}");
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException)
+        {
+            throw new LeakHoundException($"--serve: cannot listen on {endpoint}: {e.Message}");
+        }
     }
 
     /// <summary>Waits (up to a minute) for automatic heap diffs still running when the watch ended.</summary>

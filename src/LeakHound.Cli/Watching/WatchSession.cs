@@ -23,6 +23,9 @@ public sealed class WatchSession(IReadOnlyList<WatchedTarget> targets, WatchSett
 
     public IReadOnlyList<WatchedTarget> Targets => targets;
 
+    /// <summary>Also receives every sample and the end of every round (the live dashboard).</summary>
+    public ISampleSink? Sink { get; init; }
+
     public double ElapsedSeconds => _clock.Elapsed.TotalSeconds;
 
     public StopReason? StoppedBecause { get; private set; }
@@ -38,6 +41,7 @@ public sealed class WatchSession(IReadOnlyList<WatchedTarget> targets, WatchSett
         while (true)
         {
             await SampleAllAsync(cancel);
+            Sink?.OnRoundEnd(targets);
             refresh();
             if (StopCondition() is { } reason)
             {
@@ -263,6 +267,7 @@ public sealed class WatchSession(IReadOnlyList<WatchedTarget> targets, WatchSett
         }
 
         target.Book.Record(t, series, v);
+        Sink?.OnSample(target, t, series, v);
         writer?.Write(t, targets.Count > 1 ? $"{target.Label}/{series}" : series, v);
     }
 }

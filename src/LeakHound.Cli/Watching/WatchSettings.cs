@@ -20,6 +20,12 @@ public sealed record WatchSettings
     /// <summary>HTML report written at the end (from the trace: <see cref="OutPath"/>, or a temporary one).</summary>
     public string? ReportPath { get; init; }
 
+    /// <summary>Where the live dashboard listens (--serve); null for none.</summary>
+    public System.Net.IPEndPoint? ServeEndpoint { get; init; }
+
+    /// <summary>The token every dashboard request must carry; required off loopback.</summary>
+    public string? Token { get; init; }
+
     public bool Json { get; init; }
 
     public string? TargetLogPath { get; init; }

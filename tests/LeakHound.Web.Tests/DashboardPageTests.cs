@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace LeakHound.Web.Tests;
+
+/// <summary>The dashboard of a real watch, in real headless Chromium, updating live while a sample target leaks.</summary>
+public sealed class DashboardPageTests
+{
+    private static int FreePort()
+    {
+        System.Net.Sockets.TcpListener probe = new(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        int port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        return port;
+    }
+
+    [Fact]
+    public async Task Dashboard_UpdatesLive_WhileATargetRuns()
+    {
+        int port = FreePort();
+        ProcessStartInfo info = new("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string a in (string[])[Programs.Leakhound, "run", "--interval", "0.2s", "--duration", "40s", "--min-span", "4s", "--format", "json",
+                     "--no-runtime-counters", "--serve", $"127.0.0.1:{port}", "--", "dotnet", Programs.Leakhound, "demo-target", "leak", "--tick", "0.05",
+                     "--bytes-per-tick", "131072", "--max-seconds", "60"])
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        using Process watch = Process.Start(info)!;
+        Task<string> stdout = watch.StandardOutput.ReadToEndAsync();
+        try
+        {
+            string? line;
+            do
+            {
+                line = await watch.StandardError.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            }
+            while (line is not null && !line.Contains("dashboard at", StringComparison.Ordinal));
+
+            Assert.Contains($"http://127.0.0.1:{port}/", line);
+            string shot = Path.Combine(Path.GetTempPath(), "leakhound-dashboard.png");
+            JsonElement page = await Programs.RenderAsync($"http://127.0.0.1:{port}/", shot,
+                "window.leakhoundDashboard && window.leakhoundDashboard.updates >= 25 && window.leakhoundDashboard.charts.some(c => c.verdict === 'leak')");
+
+            JsonElement[] charts = page.GetProperty("charts").EnumerateArray().ToArray();
+            JsonElement rss = charts.Single(c => c.GetProperty("name").GetString() == "rss");
+            Assert.True(rss.GetProperty("points").GetInt32() >= 25, rss.ToString());
+            Assert.True(rss.GetProperty("canvases").GetInt32() >= 1);
+            Assert.Contains(charts, c => c.GetProperty("verdict").GetString() == "leak");
+            Assert.Contains("live ·", page.GetProperty("text").GetString());
+            Assert.Empty(page.GetProperty("errors").EnumerateArray());
+            Assert.All(page.GetProperty("requests").EnumerateArray(), r => Assert.StartsWith($"http://127.0.0.1:{port}/", r.GetString()));
+        }
+        finally
+        {
+            watch.Kill(entireProcessTree: true);
+            await watch.WaitForExitAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Serve_OnAnyAddressWithoutToken_ExitsTwo()
+    {
+        Programs.Result r = await Programs.LeakhoundAsync("run", "--serve", "0.0.0.0:0", "--duration", "1s", "--", "sleep", "3");
+
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("--serve: 0.0.0.0:0 is reachable from other machines: give --token", r.Stderr);
+    }
+}

@@ -1,0 +1,86 @@
+using System.Net;
+using System.Text.Json;
+
+namespace LeakHound.Web.Tests;
+
+/// <summary>The server in-process on a real socket: API shapes, SSE, /metrics, the token rule.</summary>
+public sealed class DashboardServerTests
+{
+    private static readonly IPEndPoint AnyLoopbackPort = new(IPAddress.Loopback, 0);
+
+    [Fact]
+    public async Task Api_ListsTargetsSeriesAndVerdicts()
+    {
+        LiveStore store = Stores.Leaking(out string label);
+        await using DashboardServer server = await DashboardServer.StartAsync(store, AnyLoopbackPort, token: null);
+        using HttpClient http = new() { BaseAddress = server.Url };
+
+        JsonElement targets = JsonDocument.Parse(await http.GetStringAsync("/api/targets")).RootElement.GetProperty("targets");
+        JsonElement target = Assert.Single(targets.EnumerateArray());
+        Assert.Equal(label, target.GetProperty("label").GetString());
+        Assert.Equal(4242, target.GetProperty("pid").GetInt32());
+        JsonElement rssEntry = target.GetProperty("series").EnumerateArray().Single(s => s.GetProperty("name").GetString() == "rss");
+        Assert.Equal("leak", rssEntry.GetProperty("verdict").GetString());
+
+        JsonElement rss = JsonDocument.Parse(await http.GetStringAsync($"/api/series/{rssEntry.GetProperty("id").GetInt32()}")).RootElement;
+        Assert.Equal(600, rss.GetProperty("t").GetArrayLength());
+        Assert.Equal(600, rss.GetProperty("v").GetArrayLength());
+        Assert.Equal("bytes", rss.GetProperty("unit").GetString());
+        Assert.StartsWith("+", rss.GetProperty("verdict").GetProperty("rate").GetString());
+
+        JsonElement verdicts = JsonDocument.Parse(await http.GetStringAsync("/api/verdicts")).RootElement.GetProperty("verdicts");
+        Assert.Equal(2, verdicts.GetArrayLength());
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/api/series/99")).StatusCode);
+
+        using HttpResponseMessage metrics = await http.GetAsync("/metrics");
+        Assert.Equal("text/plain; version=0.0.4; charset=utf-8", metrics.Content.Headers.ContentType!.ToString());
+        Assert.Contains("leakhound_verdict{", await metrics.Content.ReadAsStringAsync());
+
+        string page = await http.GetStringAsync("/");
+        Assert.Contains("uPlot", page);
+        Assert.DoesNotContain("/*UPLOT_JS*/", page);
+    }
+
+    [Fact]
+    public async Task Events_StreamEachRound()
+    {
+        LiveStore store = new();
+        int target = store.AddTarget("t", null);
+        await using DashboardServer server = await DashboardServer.StartAsync(store, AnyLoopbackPort, token: null);
+        using HttpClient http = new() { BaseAddress = server.Url };
+        using HttpResponseMessage response = await http.GetAsync("/events", HttpCompletionOption.ResponseHeadersRead);
+        using StreamReader reader = new(await response.Content.ReadAsStreamAsync());
+        Assert.Equal(": leakhound", await reader.ReadLineAsync());
+
+        store.Append(target, 1.5, "rss", 1234);
+        store.Publish();
+        string? line;
+        using CancellationTokenSource timeout = new(TimeSpan.FromSeconds(10));
+        do
+        {
+            line = await reader.ReadLineAsync(timeout.Token);
+        }
+        while (line is not null && !line.StartsWith("data: ", StringComparison.Ordinal));
+
+        JsonElement round = JsonDocument.Parse(line!["data: ".Length..]).RootElement;
+        Assert.Equal(1234, round.GetProperty("points")[0][2].GetDouble());
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType!.MediaType);
+    }
+
+    [Fact]
+    public async Task NonLoopback_NeedsAToken_AndEveryRequestMustCarryIt()
+    {
+        LiveStore store = Stores.Leaking(out _, rounds: 30);
+        await Assert.ThrowsAsync<ArgumentException>(() => DashboardServer.StartAsync(store, new IPEndPoint(IPAddress.Any, 0), token: null));
+
+        await using DashboardServer server = await DashboardServer.StartAsync(store, new IPEndPoint(IPAddress.Any, 0), token: "s3cret");
+        using HttpClient http = new() { BaseAddress = server.Url };
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("/")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("/metrics")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("/api/targets?token=wrong")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/api/targets?token=s3cret")).StatusCode);
+        using HttpRequestMessage bearer = new(HttpMethod.Get, "/metrics") { Headers = { { "Authorization", "Bearer s3cret" } } };
+        Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(bearer)).StatusCode);
+    }
+}
