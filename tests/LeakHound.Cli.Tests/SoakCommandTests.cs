@@ -59,6 +59,18 @@ public sealed class SoakCommandTests
     }
 
     [Theory]
+    [InlineData("--report")]
+    [InlineData("--serve")]
+    public async Task IterationMode_RefusesReportAndServe_ExitsTwo(string option)
+    {
+        string[] value = option == "--report" ? [Path.Combine(Path.GetTempPath(), "never.html")] : ["127.0.0.1:0"];
+        CliRunner.Result r = await CliRunner.RunAsync(["soak", "--target", "sleep 5", "--load", "http://127.0.0.1:9/x", "--iterations", "10", option, .. value]);
+
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("duration-mode soak", r.Stderr);
+    }
+
+    [Theory]
     [InlineData("--load", "http://10.1.2.3/x", "loopback only")]
     [InlineData("--rate", "fast", "--rate")]
     [InlineData("--iterations", "3", "--iterations")]
