@@ -1,0 +1,67 @@
+namespace LeakHound.Core.Rules;
+
+/// <summary>A collection rule in the spirit of dotnet-monitor's: when <see cref="Trigger"/> holds, run <see cref="Actions"/>, then rest for <see cref="CooldownSeconds"/>.</summary>
+public sealed record Rule(string Name, Trigger Trigger, IReadOnlyList<RuleAction> Actions, double CooldownSeconds);
+
+/// <summary>What fires a rule, on every series whose name matches <see cref="SeriesPattern"/> (* matches any text).</summary>
+public abstract record Trigger(string SeriesPattern)
+{
+    public bool Matches(string series) => Pattern.Matches(SeriesPattern, series);
+}
+
+/// <summary>The verdict changes to this one (an edge: a series that stays leaking fires once).</summary>
+public sealed record VerdictBecomes(string SeriesPattern, Verdicts.Verdict Verdict) : Trigger(SeriesPattern);
+
+/// <summary>While leaking, the projected time to the limit is below this.</summary>
+public sealed record TimeToLimitBelow(string SeriesPattern, double Seconds) : Trigger(SeriesPattern);
+
+/// <summary>The latest value is above this (bytes for memory series, a count otherwise).</summary>
+public sealed record ValueAbove(string SeriesPattern, double Threshold) : Trigger(SeriesPattern);
+
+public abstract record RuleAction;
+
+/// <summary>POST the event as JSON to this URL.</summary>
+public sealed record WebhookAction(Uri Url) : RuleAction;
+
+/// <summary>Run this program with these arguments, as given: never through a shell.</summary>
+public sealed record CommandAction(IReadOnlyList<string> Arguments) : RuleAction;
+
+/// <summary>Take a heap diff of the .NET target (which types grow).</summary>
+public sealed record HeapDiffAction : RuleAction;
+
+/// <summary>Stop the target.</summary>
+public sealed record StopAction : RuleAction;
+
+internal static class Pattern
+{
+    /// <summary>Glob with * only, whole-name, case-sensitive (series names are).</summary>
+    public static bool Matches(string pattern, string text)
+    {
+        string[] parts = pattern.Split('*');
+        if (parts.Length == 1)
+        {
+            return pattern == text;
+        }
+
+        if (!text.StartsWith(parts[0], StringComparison.Ordinal) || !text.EndsWith(parts[^1], StringComparison.Ordinal)
+            || text.Length < parts[0].Length + parts[^1].Length)
+        {
+            return false;
+        }
+
+        int at = parts[0].Length;
+        int end = text.Length - parts[^1].Length;
+        for (int i = 1; i < parts.Length - 1; i++)
+        {
+            int found = text.IndexOf(parts[i], at, StringComparison.Ordinal);
+            if (found < 0 || found + parts[i].Length > end)
+            {
+                return false;
+            }
+
+            at = found + parts[i].Length;
+        }
+
+        return true;
+    }
+}
