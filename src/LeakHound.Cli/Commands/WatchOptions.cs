@@ -20,6 +20,7 @@ internal static class WatchOptions
         Arity = ArgumentArity.ZeroOrOne,
     };
     public static readonly Option<string?> Token = new("--token") { Description = "Token every dashboard request must carry (required to --serve on a non-loopback address)" };
+    public static readonly Option<string?> Rules = new("--rules") { Description = "Trigger → action rules (JSON file): webhook, command, heap diff or stop when a verdict, time to limit or value says so" };
     public static readonly Option<string> Format = new("--format", "-f") { Description = "Final output: table (default) or json (only JSON on stdout)", DefaultValueFactory = _ => "table" };
     public static readonly Option<string> MinSpan = new("--min-span") { Description = "Least observation before any verdict (slow warm-ups look like leaks over short spans)", DefaultValueFactory = _ => "5m" };
     public static readonly Option<string[]> MetricsUrl = new("--metrics-url") { Description = "Also scrape this Prometheus/OpenMetrics endpoint every interval (repeatable)" };
@@ -30,7 +31,7 @@ internal static class WatchOptions
 
     public static void AddTo(Command command)
     {
-        foreach (Option option in new Option[] { Interval, Limit, Duration, UntilVerdict, Out, Report, Serve, Token, Format, MinSpan, NoChildren, MetricsUrl, Metric, NoRuntimeCounters, HeapDiffOnLeak })
+        foreach (Option option in new Option[] { Interval, Limit, Duration, UntilVerdict, Out, Report, Serve, Token, Rules, Format, MinSpan, NoChildren, MetricsUrl, Metric, NoRuntimeCounters, HeapDiffOnLeak })
         {
             command.Options.Add(option);
         }
@@ -82,6 +83,7 @@ internal static class WatchOptions
             ReportPath = parse.GetValue(Report),
             ServeEndpoint = parse.GetResult(Serve) is null ? null : ParseEndpoint(parse.GetValue(Serve)),
             Token = parse.GetValue(Token),
+            Rules = parse.GetValue(Rules) is { } rulesFile ? ReadRules(rulesFile) : null,
             Json = format == "json",
             IncludeChildren = !parse.GetValue(NoChildren),
             Detector = DetectorOptions.Default with { MinSpanSeconds = minSpan },
@@ -90,6 +92,29 @@ internal static class WatchOptions
             RuntimeCounters = !parse.GetValue(NoRuntimeCounters),
             HeapDiffOnLeak = parse.GetValue(HeapDiffOnLeak),
         };
+    }
+
+    /// <summary>Reads --rules FILE; a mistake is reported as FILE:LINE: reason (exit 2).</summary>
+    public static IReadOnlyList<LeakHound.Core.Rules.Rule> ReadRules(string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new LeakHoundException($"--rules: cannot read '{path}': {e.Message}");
+        }
+
+        try
+        {
+            return LeakHound.Core.Rules.RuleFile.Parse(text);
+        }
+        catch (LeakHound.Core.Rules.RuleFileException e)
+        {
+            throw new LeakHoundException($"--rules: {path}:{e.Line}: {e.Reason}");
+        }
     }
 
     /// <summary>ADDR:PORT for --serve: 127.0.0.1:7474, 0.0.0.0:8080, [::1]:0, localhost:7474, or :7474 (loopback).</summary>

@@ -1,3 +1,4 @@
+using LeakHound.Cli.Rules;
 using LeakHound.Cli.Rendering;
 using LeakHound.Cli.Watching;
 using LeakHound.Core.Units;
@@ -67,10 +68,18 @@ internal static class WatchRunner
             {
                 Console.Error.WriteLine($"leakhound: {message}");
             }
-        })
+        });
+        if (dashboard is not null)
         {
-            Sink = dashboard is null ? null : new LiveStoreSink(dashboard.Store, targets),
-        };
+            session.Sinks.Add(new LiveStoreSink(dashboard.Store, targets));
+        }
+
+        RuleRunner? rules = settings.Rules is { Count: > 0 } ruleList ? new RuleRunner(ruleList, session) : null;
+        if (rules is not null)
+        {
+            session.Sinks.Add(rules);
+        }
+
         try
         {
             await view.RunAsync(session, cancel);
@@ -95,6 +104,11 @@ internal static class WatchRunner
             {
                 File.Delete(tracePath!);
             }
+        }
+
+        if (rules is not null)
+        {
+            await rules.WaitForActionsAsync(TimeSpan.FromSeconds(30));
         }
 
         Dictionary<WatchedTarget, HeapDiffResult?> heapDiffs = await CollectHeapDiffsAsync(targets);

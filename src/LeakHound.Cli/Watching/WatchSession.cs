@@ -23,8 +23,8 @@ public sealed class WatchSession(IReadOnlyList<WatchedTarget> targets, WatchSett
 
     public IReadOnlyList<WatchedTarget> Targets => targets;
 
-    /// <summary>Also receives every sample and the end of every round (the live dashboard).</summary>
-    public ISampleSink? Sink { get; init; }
+    /// <summary>Also receive every sample and the end of every round (the live dashboard, the rules).</summary>
+    public List<ISampleSink> Sinks { get; } = [];
 
     public double ElapsedSeconds => _clock.Elapsed.TotalSeconds;
 
@@ -41,7 +41,7 @@ public sealed class WatchSession(IReadOnlyList<WatchedTarget> targets, WatchSett
         while (true)
         {
             await SampleAllAsync(cancel);
-            Sink?.OnRoundEnd(targets);
+            Sinks.ForEach(sink => sink.OnRoundEnd(targets));
             refresh();
             if (StopCondition() is { } reason)
             {
@@ -233,10 +233,23 @@ public sealed class WatchSession(IReadOnlyList<WatchedTarget> targets, WatchSett
             return;
         }
 
-        Notice($"{target.Label}: managed heap leaks; taking a heap diff ({settings.HeapDiffIntervalSeconds:0.#}s between snapshots)");
+        StartHeapDiff(target, "managed heap leaks");
+    }
+
+    /// <summary>Takes a heap diff of a .NET target in the background, once per watch; false when one was already taken.</summary>
+    public bool StartHeapDiff(WatchedTarget target, string why)
+    {
+        if (target.HeapDiff is not null)
+        {
+            return false;
+        }
+
+        double t = ElapsedSeconds;
+        Notice($"{target.Label}: {why}; taking a heap diff ({settings.HeapDiffIntervalSeconds:0.#}s between snapshots)");
         target.HeapDiffStartedAt = t;
         target.HeapDiff = Task.Run(() => Commands.HeapDiffRunner.RunAsync(
             target.RootPid, settings.HeapDiffIntervalSeconds, 2, 10, Path.GetTempPath(), _ => { }, CancellationToken.None));
+        return true;
     }
 
     /// <summary>With --heapdiff-on-leak, a .NET target is not done until its managed heap has its own settled verdict.</summary>
@@ -267,7 +280,11 @@ public sealed class WatchSession(IReadOnlyList<WatchedTarget> targets, WatchSett
         }
 
         target.Book.Record(t, series, v);
-        Sink?.OnSample(target, t, series, v);
+        foreach (ISampleSink sink in Sinks)
+        {
+            sink.OnSample(target, t, series, v);
+        }
+
         writer?.Write(t, targets.Count > 1 ? $"{target.Label}/{series}" : series, v);
     }
 }

@@ -23,6 +23,9 @@ public sealed record WatchSettings
     /// <summary>Where the live dashboard listens (--serve); null for none.</summary>
     public System.Net.IPEndPoint? ServeEndpoint { get; init; }
 
+    /// <summary>Trigger → action rules (--rules); null for none.</summary>
+    public IReadOnlyList<LeakHound.Core.Rules.Rule>? Rules { get; init; }
+
     /// <summary>The token every dashboard request must carry; required off loopback.</summary>
     public string? Token { get; init; }
 

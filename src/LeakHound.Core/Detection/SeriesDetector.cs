@@ -115,10 +115,12 @@ public sealed class SeriesDetector
             reason = $"{span:0.#}s observed; need {_options.MinSpanSeconds - span:0.#}s more (minimum span {_options.MinSpanSeconds:0.#}s)";
         }
 
-        // A leak pages someone: the evidence must hold over consecutive assessments, not flicker through once.
+        // A leak pages someone: the evidence must hold over consecutive assessments, not flicker through once. A final
+        // assessment (record: false) of a leak that was already confirmed needs no new streak: the whole history agrees.
         int streak = verdict == Verdict.Leak ? _leakStreak + 1 : 0;
         double streakStart = streak == 1 ? latest.T : _leakStreakStart;
-        if (verdict == Verdict.Leak && (streak < _options.ConfirmAssessments || latest.T - streakStart < _options.ConfirmShare * span))
+        bool confirmedBefore = !record && _detectedAt is not null;
+        if (verdict == Verdict.Leak && !confirmedBefore && (streak < _options.ConfirmAssessments || latest.T - streakStart < _options.ConfirmShare * span))
         {
             verdict = Verdict.Insufficient;
             reason = $"leak-like rise, confirming ({assessment.Reason})";
