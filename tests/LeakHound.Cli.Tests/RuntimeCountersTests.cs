@@ -54,9 +54,10 @@ public sealed class RuntimeCountersTests
     }
 
     [Fact]
-    public async Task HeapDiffOnLeak_NamesTheLeakingTypeInTheWatchOutput()
+    public async Task HeapDiffOnLeak_NamesTheLeakingTypeInTheWatchOutput_AndInTheReport()
     {
-        CliRunner.Result r = await CliRunner.RunAsync(Run(["--duration", "60s", "--until-verdict", "--heapdiff-on-leak"], "contactcache", "--tick", "0.1", "--period", "300"), 120);
+        string report = Path.Combine(Path.GetTempPath(), $"leakhound-report-{Guid.NewGuid():N}.html");
+        CliRunner.Result r = await CliRunner.RunAsync(Run(["--duration", "60s", "--until-verdict", "--heapdiff-on-leak", "--report", report], "contactcache", "--tick", "0.1", "--period", "300"), 120);
 
         Assert.True(r.ExitCode == 1, r.ToString());
         Assert.Contains("taking a heap diff", r.Stderr);
@@ -66,6 +67,9 @@ public sealed class RuntimeCountersTests
         System.Text.Json.JsonElement first = diff.GetProperty("growing")[0];
         Assert.Equal("LeakHound.Samples.Contact", first.GetProperty("type").GetString());
         Assert.StartsWith("static LeakHound.Samples.UnboundedContactCache.s_contacts", first.GetProperty("retention_path")[0].GetString());
+        string html = await File.ReadAllTextAsync(report);
+        Assert.Contains("\"heap_diffs\":[{\"target\"", html);
+        Assert.Contains("\"type\":\"LeakHound.Samples.Contact\"", html);
     }
 
     [Fact]

@@ -52,4 +52,26 @@ public sealed class ReportOptionTests
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("line 3", r.Stderr);
     }
+
+    [Fact]
+    public async Task Png_WritesOneChartPerSignal()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), $"leakhound-png-{Guid.NewGuid():N}");
+        string trace = Path.Combine(Programs.RepoRoot, "bench", "corpus", "recorded", "leak-broadcaster.csv");
+        Programs.Result r = await Programs.LeakhoundAsync("report", trace, "--png", dir);
+
+        Assert.True(r.ExitCode == 1, r.ToString());
+        string[] files = Directory.GetFiles(dir, "*.png").Select(Path.GetFileName).Order().ToArray()!;
+        Assert.Equal(Core.Traces.TraceReader.Read(new StreamReader(trace)).SeriesNames.Order().Select(s => s + ".png"), files);
+        byte[] png = await File.ReadAllBytesAsync(Path.Combine(dir, "rss.png"));
+        Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, png[..4]);
+        Assert.True(png.Length > 10_000, $"{png.Length} bytes");
+        // width and height from the IHDR chunk
+        Assert.Equal(PngCharts.Width, (png[16] << 24) | (png[17] << 16) | (png[18] << 8) | png[19]);
+        Assert.Equal(PngCharts.Height, (png[20] << 24) | (png[21] << 16) | (png[22] << 8) | png[23]);
+    }
+
+    [Fact]
+    public void FileNames_AreSafe_ForPerProcessSeries() =>
+        Assert.Equal("rss_pid_42_comm_node", PngCharts.FileName("rss{pid=\"42\",comm=\"node\"}"));
 }

@@ -27,6 +27,7 @@ internal static class AnalyzeCommand
         command.Options.Add(MinSpan);
         command.Options.Add(SeriesFilter);
         command.Options.Add(Report);
+        command.Options.Add(ReportCommand.Png);
         command.SetAction(parse => Run(parse));
         return command;
     }
@@ -61,9 +62,9 @@ internal static class AnalyzeCommand
         }
 
         ExitCode code = verdicts.Any(v => v.Verdict == Verdict.Leak) ? ExitCode.Leak : ExitCode.NoLeak;
-        if (parse.GetValue(Report) is { } report)
+        if (parse.GetValue(Report) is not null || parse.GetValue(ReportCommand.Png) is not null)
         {
-            ReportCommand.Write(trace, report, options, limit, path, filter);
+            ReportCommand.Write(trace, parse.GetValue(Report), parse.GetValue(ReportCommand.Png), options, limit, path, filter);
         }
 
         if (format == "json")

@@ -31,7 +31,7 @@ internal static class WatchOptions
 
     public static void AddTo(Command command)
     {
-        foreach (Option option in new Option[] { Interval, Limit, Duration, UntilVerdict, Out, Report, Serve, Token, Rules, Format, MinSpan, NoChildren, MetricsUrl, Metric, NoRuntimeCounters, HeapDiffOnLeak })
+        foreach (Option option in new Option[] { Interval, Limit, Duration, UntilVerdict, Out, Report, ReportCommand.Png, Serve, Token, Rules, Format, MinSpan, NoChildren, MetricsUrl, Metric, NoRuntimeCounters, HeapDiffOnLeak })
         {
             command.Options.Add(option);
         }
@@ -81,6 +81,7 @@ internal static class WatchOptions
             LimitBytes = limit,
             OutPath = parse.GetValue(Out),
             ReportPath = parse.GetValue(Report),
+            PngDirectory = parse.GetValue(ReportCommand.Png),
             ServeEndpoint = parse.GetResult(Serve) is null ? null : ParseEndpoint(parse.GetValue(Serve)),
             Token = parse.GetValue(Token),
             Rules = parse.GetValue(Rules) is { } rulesFile ? ReadRules(rulesFile) : null,

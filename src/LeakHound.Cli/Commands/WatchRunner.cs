@@ -56,7 +56,7 @@ internal static class WatchRunner
         Func<IReadOnlyList<WatchedTarget>, ExitCode>? decide = null)
     {
         IAnsiConsole human = HumanConsole(settings.Json);
-        string? tracePath = settings.OutPath ?? (settings.ReportPath is null ? null : Path.Combine(Path.GetTempPath(), $"leakhound-{Guid.NewGuid():N}.csv"));
+        string? tracePath = settings.OutPath ?? (settings.ReportPath is null && settings.PngDirectory is null ? null : Path.Combine(Path.GetTempPath(), $"leakhound-{Guid.NewGuid():N}.csv"));
         using SafeTraceWriter? writer = tracePath is { } path ? SafeTraceWriter.Open(path, Console.Error) : null;
         AttachScrapers(targets, settings);
         IWatchView view = ChooseView(command, settings, human);
@@ -95,23 +95,24 @@ internal static class WatchRunner
             }
         }
 
-        if (settings.ReportPath is { } reportPath)
-        {
-            writer!.Dispose(); // flushed: the report reads the whole trace
-            ReportCommand.WriteFromTrace(tracePath!, reportPath, settings.Detector, settings.LimitBytes ?? targets[0].MemoryLimitSource?.Bytes,
-                $"{command} {string.Join(", ", targets.Select(t => t.Label))}");
-            if (settings.OutPath is null)
-            {
-                File.Delete(tracePath!);
-            }
-        }
-
         if (rules is not null)
         {
             await rules.WaitForActionsAsync(TimeSpan.FromSeconds(30));
         }
 
         Dictionary<WatchedTarget, HeapDiffResult?> heapDiffs = await CollectHeapDiffsAsync(targets);
+        if (settings.ReportPath is not null || settings.PngDirectory is not null)
+        {
+            writer!.Dispose(); // flushed: the report reads the whole trace
+            ReportCommand.WriteFromTrace(tracePath!, settings.ReportPath, settings.PngDirectory, settings.Detector, settings.LimitBytes ?? targets[0].MemoryLimitSource?.Bytes,
+                $"{command} {string.Join(", ", targets.Select(t => t.Label))}",
+                [.. heapDiffs.Where(d => d.Value is not null).Select(d => ReportCommand.Table(d.Key.Label, d.Value!))]);
+            if (settings.OutPath is null)
+            {
+                File.Delete(tracePath!);
+            }
+        }
+
         List<(WatchedTarget Target, SeriesVerdict Verdict)> verdicts = targets
             .SelectMany(t => t.Book.Verdicts(final: true).Select(v => (t, v)))
             .ToList();

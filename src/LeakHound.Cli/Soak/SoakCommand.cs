@@ -59,9 +59,9 @@ internal static class SoakCommand
             throw new LeakHoundException("--iterations needs at least 8 and a load (--load or --load-cmd)");
         }
 
-        if (iterations is not null && (watch.ReportPath is not null || watch.ServeEndpoint is not null))
+        if (iterations is not null && (watch.ReportPath is not null || watch.PngDirectory is not null || watch.ServeEndpoint is not null))
         {
-            throw new LeakHoundException("--report and --serve follow a duration-mode soak (--duration); an iteration-mode soak reports growth per iteration (--junit, --format json)");
+            throw new LeakHoundException("--report, --png and --serve follow a duration-mode soak (--duration); an iteration-mode soak reports growth per iteration (--junit, --format json)");
         }
 
         double warmup = WatchOptions.ParseDuration(parse.GetValue(Warmup)!, "--warmup");

@@ -20,6 +20,9 @@ public sealed record WatchSettings
     /// <summary>HTML report written at the end (from the trace: <see cref="OutPath"/>, or a temporary one).</summary>
     public string? ReportPath { get; init; }
 
+    /// <summary>One PNG chart per signal written here at the end (--png).</summary>
+    public string? PngDirectory { get; init; }
+
     /// <summary>Where the live dashboard listens (--serve); null for none.</summary>
     public System.Net.IPEndPoint? ServeEndpoint { get; init; }
 

@@ -58,6 +58,22 @@
     rows.forEach(r => tbody.appendChild(r));
   }));
 
+  // Heap diffs: which types grew between two snapshots of a .NET target.
+  const diffs = document.getElementById('heapdiffs');
+  (report.heap_diffs || []).forEach(d => {
+    diffs.appendChild(el('h2', {}, 'Heap diff: ' + d.target));
+    const table = el('table', { class: 'heapdiff' });
+    const head = el('tr');
+    ['Type', 'Count before', 'Count after', 'Bytes grown', 'Retained by'].forEach(h => head.appendChild(el('th', {}, h)));
+    table.appendChild(head);
+    d.rows.forEach(r => {
+      const tr = el('tr');
+      [r.type, String(r.count_before), String(r.count_after), fmtValue('bytes', r.bytes_growth), r.retention_path || '–'].forEach(c => tr.appendChild(el('td', {}, c)));
+      table.appendChild(tr);
+    });
+    diffs.appendChild(table);
+  });
+
   // One card and chart per series. uPlot wants one shared x array: merge the x of samples, floor and trend.
   const charts = document.getElementById('charts');
   report.series.forEach((s, i) => {
