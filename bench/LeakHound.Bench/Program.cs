@@ -4,7 +4,7 @@ using LeakHound.Bench.Sampling;
 using LeakHound.Bench.Scrape;
 using LeakHound.Bench.Throughput;
 
-// dotnet run -c Release --project bench/LeakHound.Bench -- [detection|sampling|throughput|scrape|heap|twins|hosting|all]
+// dotnet run -c Release --project bench/LeakHound.Bench -- [detection|sampling|throughput|scrape|heap|twins|hosting|scan|all]
 // Prints Markdown for docs/benchmarks.md; every comparison is measured in this same run.
 string what = args.Length > 0 ? args[0] : "all";
 if (what == "heap-target")
@@ -51,6 +51,12 @@ if (what is "hosting" or "all")
 {
     Console.WriteLine("## LeakHound.Hosting overhead");
     Console.WriteLine(LeakHound.Bench.Hosting.HostingOverheadBenchmark.Run());
+}
+
+if (what is "scan" or "all")
+{
+    Console.WriteLine("## Fleet scan classification");
+    Console.WriteLine(LeakHound.Bench.Scan.ScanBenchmark.Run());
 }
 
 if (what is "throughput" or "all")

@@ -10,6 +10,7 @@ root.Subcommands.Add(ReportCommand.Create());
 root.Subcommands.Add(DemoCommand.Create());
 root.Subcommands.Add(HeapDiffCommand.Create());
 root.Subcommands.Add(LeakHound.Cli.Soak.SoakCommand.Create());
+root.Subcommands.Add(LeakHound.Cli.Scan.ScanCommand.Create());
 root.Subcommands.Add(DemoTargetCommand.Create());
 
 ParseResult parse = root.Parse(args);

@@ -1,0 +1,238 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Json;
+using LeakHound.Cli.Commands;
+using LeakHound.Core.Detection;
+using LeakHound.Core.Units;
+using LeakHound.Core.Verdicts;
+using LeakHound.Probes.PrometheusApi;
+using Spectre.Console;
+
+namespace LeakHound.Cli.Scan;
+
+/// <summary><c>leakhound scan</c>: verdicts for every series of a PromQL query, from an existing Prometheus server.</summary>
+internal static class ScanCommand
+{
+    private static readonly Option<string> Server = new("--prometheus") { Description = "Prometheus server, e.g. http://127.0.0.1:9090", Required = true };
+    private static readonly Option<string> Query = new("--query", "-q") { Description = "PromQL selecting the series, e.g. process_resident_memory_bytes", Required = true };
+    private static readonly Option<string> Range = new("--range") { Description = "How far back to look", DefaultValueFactory = _ => "6h" };
+    private static readonly Option<string> Step = new("--step") { Description = "Resolution of the points read", DefaultValueFactory = _ => "15s" };
+    private static readonly Option<string?> End = new("--end") { Description = "End of the range (RFC 3339 or Unix seconds; default now)" };
+    private static readonly Option<string?> LimitQuery = new("--limit-query") { Description = "PromQL giving each series' limit, matched on shared labels, e.g. container_spec_memory_limit_bytes" };
+    private static readonly Option<string?> Limit = new("--limit") { Description = "One limit for every series, e.g. 2GiB" };
+    private static readonly Option<string> MinSpan = new("--min-span") { Description = "Least observation before any verdict", DefaultValueFactory = _ => "5m" };
+    private static readonly Option<string> Format = new("--format", "-f") { Description = "table (default) or json", DefaultValueFactory = _ => "table" };
+    private static readonly Option<int> Top = new("--top") { Description = "Rows of the table (all leaks are always listed)", DefaultValueFactory = _ => 20 };
+    private static readonly Option<string?> EmitRules = new("--emit-rules") { Description = "Write Prometheus alerting rules (YAML) for the series found leaking" };
+    private static readonly Option<string> Timeout = new("--timeout") { Description = "Per request", DefaultValueFactory = _ => "60s" };
+    private static readonly Option<int> PagePoints = new("--page-points")
+    {
+        Description = "Points per series per request (Prometheus allows at most 11,000)",
+        DefaultValueFactory = _ => PrometheusClient.MaxPointsPerPage,
+    };
+
+    public static Command Create()
+    {
+        Command command = new("scan", "Give leak verdicts for every series of a PromQL query on a Prometheus server, ranked");
+        foreach (Option o in new Option[] { Server, Query, Range, Step, End, LimitQuery, Limit, MinSpan, Format, Top, EmitRules, Timeout, PagePoints })
+        {
+            command.Options.Add(o);
+        }
+
+        command.SetAction((parse, cancel) => RunAsync(parse, cancel));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(ParseResult parse, CancellationToken cancel)
+    {
+        Uri server = Uri.TryCreate(parse.GetValue(Server), UriKind.Absolute, out Uri? s) && s.Scheme is "http" or "https"
+            ? s : throw new LeakHoundException($"--prometheus: '{parse.GetValue(Server)}' is not an http(s) URL");
+        string query = parse.GetValue(Query)!;
+        double range = WatchOptions.ParseDuration(parse.GetValue(Range)!, "--range");
+        double step = WatchOptions.ParseDuration(parse.GetValue(Step)!, "--step");
+        if (step <= 0 || range <= step) { throw new LeakHoundException("--step must be positive and shorter than --range"); }
+        DateTimeOffset end = ParseEnd(parse.GetValue(End));
+        string format = parse.GetValue(Format)!.ToLowerInvariant();
+        if (format is not ("table" or "json")) { throw new LeakHoundException($"--format: '{format}' is not one of: table, json"); }
+        double? fixedLimit = parse.GetValue(Limit) is { } l
+            ? Quantity.TryParseBytes(l, out double b) ? b : throw new LeakHoundException($"--limit: '{l}' is not a size (examples: 512MiB, 1.5GiB)")
+            : null;
+        DetectorOptions options = DetectorOptions.Default with { MinSpanSeconds = WatchOptions.ParseDuration(parse.GetValue(MinSpan)!, "--min-span") };
+        if (query.Contains("_total", StringComparison.Ordinal) && !query.Contains("rate(", StringComparison.Ordinal) && !query.Contains("increase(", StringComparison.Ordinal))
+        {
+            Console.Error.WriteLine("leakhound: the query looks like a counter (_total), which only ever rises and resets on restart; scan rate(…[5m]) of it instead");
+        }
+
+        int pagePoints = parse.GetValue(PagePoints);
+        if (pagePoints is < 2 or > 11_000) { throw new LeakHoundException("--page-points must be between 2 and 11000"); }
+        using PrometheusClient prometheus = new(server, TimeSpan.FromSeconds(WatchOptions.ParseDuration(parse.GetValue(Timeout)!, "--timeout"))) { PagePoints = pagePoints };
+        FleetClassifier classifier = new(options);
+        Dictionary<string, RangeSeries> labels = new(StringComparer.Ordinal);
+        Stopwatch transfer = new();
+        Stopwatch classify = new();
+        try
+        {
+            transfer.Start();
+            await foreach (IReadOnlyList<RangeSeries> page in prometheus.QueryRangeAsync(query, end.AddSeconds(-range), end, TimeSpan.FromSeconds(step), cancel))
+            {
+                transfer.Stop();
+                classify.Start();
+                foreach (RangeSeries series in page)
+                {
+                    labels.TryAdd(series.Key, series with { T = [], V = [] });
+                }
+
+                classifier.Feed([.. page.Select(p => (p.Key, p.T, p.V))]);
+                classify.Stop();
+                transfer.Start();
+            }
+
+            transfer.Stop();
+        }
+        catch (PrometheusQueryException e)
+        {
+            throw new LeakHoundException(e.Message, ExitCode.Target);
+        }
+
+        if (classifier.SeriesCount == 0)
+        {
+            throw new LeakHoundException($"'{query}' matched no series between {end.AddSeconds(-range):u} and {end:u}", ExitCode.Target);
+        }
+
+        Func<string, double?> limitFor = _ => fixedLimit;
+        if (parse.GetValue(LimitQuery) is { } limitQuery)
+        {
+            try
+            {
+                var limits = await prometheus.QueryAsync(limitQuery, end, cancel);
+                limitFor = key => fixedLimit ?? MatchLimit(labels[key].Labels, limits);
+            }
+            catch (PrometheusQueryException e)
+            {
+                throw new LeakHoundException($"--limit-query: {e.Message}", ExitCode.Target);
+            }
+        }
+
+        classify.Start();
+        IReadOnlyList<SeriesVerdict> ranked = classifier.Rank(limitFor);
+        classify.Stop();
+        foreach (string warning in prometheus.Warnings)
+        {
+            Console.Error.WriteLine($"leakhound: Prometheus warned: {warning}");
+        }
+
+        List<(RangeSeries Series, SeriesVerdict Verdict)> leaks = [.. ranked.Where(v => v.Verdict == Verdict.Leak).Select(v => (labels[v.Series], v))];
+        if (parse.GetValue(EmitRules) is { } rulesFile)
+        {
+            try
+            {
+                await File.WriteAllTextAsync(rulesFile, AlertRules.Write(query, leaks, range / 2), cancel);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new LeakHoundException($"--emit-rules: cannot write '{rulesFile}': {e.Message}");
+            }
+        }
+
+        ExitCode code = leaks.Count > 0 ? ExitCode.Leak : ExitCode.NoLeak;
+        if (format == "json")
+        {
+            WriteJson(query, range, step, ranked, labels, code, classifier.PointCount, transfer.Elapsed, classify.Elapsed);
+        }
+        else
+        {
+            WriteTable(query, ranked, labels, parse.GetValue(Top), classifier.PointCount, transfer.Elapsed, classify.Elapsed);
+        }
+
+        return (int)code;
+    }
+
+    /// <summary>The limit series whose labels (other than the name) all appear on the scanned series; the tightest if several.</summary>
+    internal static double? MatchLimit(IReadOnlyDictionary<string, string> series, IReadOnlyList<(IReadOnlyDictionary<string, string> Labels, double Value)> limits)
+    {
+        double? best = null;
+        foreach ((IReadOnlyDictionary<string, string> l, double value) in limits)
+        {
+            bool matches = l.Where(p => p.Key != "__name__").All(p => series.TryGetValue(p.Key, out string? v) && v == p.Value);
+            if (matches && double.IsFinite(value) && value > 0 && (best is null || value < best))
+            {
+                best = value;
+            }
+        }
+
+        return best;
+    }
+
+    private static DateTimeOffset ParseEnd(string? text)
+    {
+        if (text is null) { return DateTimeOffset.UtcNow; }
+        if (double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double unix))
+        {
+            return DateTimeOffset.FromUnixTimeMilliseconds((long)(unix * 1000));
+        }
+
+        return DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out DateTimeOffset t)
+            ? t : throw new LeakHoundException($"--end: '{text}' is not a time (RFC 3339 or Unix seconds)");
+    }
+
+    private static void WriteTable(string query, IReadOnlyList<SeriesVerdict> ranked, Dictionary<string, RangeSeries> labels, int top, long points, TimeSpan transfer, TimeSpan classify)
+    {
+        IAnsiConsole console = WatchRunner.HumanConsole(json: false);
+        int leaking = ranked.Count(v => v.Verdict == Verdict.Leak);
+        console.MarkupLine($"[bold]{Markup.Escape(query)}[/]: {ranked.Count} series, {points:N0} points; [red]{leaking} leaking[/] (read in {transfer.TotalSeconds:0.0}s, classified in {classify.TotalSeconds:0.0}s)");
+        Table table = new Table().AddColumns("#", "Series", "Verdict", "Rate (95% CI)", "Confidence", "Time to limit");
+        int rank = 0;
+        foreach (SeriesVerdict v in ranked.Take(Math.Max(top, leaking)))
+        {
+            rank++;
+            table.AddRow(rank.ToString(), Markup.Escape(labels[v.Series].Key), $"[{VerdictText.Color(v.Verdict)}]{v.Verdict.ToName()}[/]",
+                Markup.Escape(VerdictText.Rate(v)), v.Verdict == Verdict.Leak ? $"{v.Confidence:P2}" : "–", Markup.Escape(VerdictText.TimeToLimit(v)));
+        }
+
+        console.Write(table);
+        foreach (IGrouping<Verdict, SeriesVerdict> group in ranked.GroupBy(v => v.Verdict).OrderBy(g => g.Key))
+        {
+            console.MarkupLine($"  {group.Key.ToName()}: {group.Count()}");
+        }
+    }
+
+    private static void WriteJson(string query, double range, double step, IReadOnlyList<SeriesVerdict> ranked, Dictionary<string, RangeSeries> labels,
+        ExitCode code, long points, TimeSpan transfer, TimeSpan classify)
+    {
+        using Stream stdout = Console.OpenStandardOutput();
+        using (Utf8JsonWriter w = Rendering.VerdictJson.CreateWriter(stdout))
+        {
+            w.WriteStartObject();
+            w.WriteString("command", "scan");
+            w.WriteString("query", query);
+            w.WriteNumber("range_seconds", range);
+            w.WriteNumber("step_seconds", step);
+            w.WriteNumber("series", ranked.Count);
+            w.WriteNumber("points", points);
+            w.WriteNumber("leaking", ranked.Count(v => v.Verdict == Verdict.Leak));
+            w.WriteNumber("transfer_seconds", transfer.TotalSeconds);
+            w.WriteNumber("classify_seconds", classify.TotalSeconds);
+            w.WriteNumber("exit_code", (int)code);
+            w.WriteStartArray("results");
+            foreach (SeriesVerdict v in ranked)
+            {
+                w.WriteStartObject();
+                w.WriteStartObject("labels");
+                foreach ((string k, string value) in labels[v.Series].Labels.OrderBy(p => p.Key, StringComparer.Ordinal))
+                {
+                    w.WriteString(k, value);
+                }
+
+                w.WriteEndObject();
+                w.WritePropertyName("verdict");
+                Rendering.VerdictJson.WriteVerdict(w, v);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+
+        stdout.WriteByte((byte)'\n');
+    }
+}

@@ -1,0 +1,162 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using LeakHound.Core.Simulation;
+
+namespace LeakHound.Cli.Tests;
+
+/// <summary>
+/// A real Prometheus (Debian's package) on 127.0.0.1 with a day of history: leaking, sawtooth, warm-up-then-plateau and
+/// one-step series for 30 instances each, written as OpenMetrics and loaded with <c>promtool tsdb create-blocks-from
+/// openmetrics</c>, plus a memory limit per instance. Started once for the scan tests, stopped after them.
+/// </summary>
+public sealed class PrometheusFixture : IAsyncLifetime
+{
+    public const int PerKind = 30;
+    public const double StepSeconds = 60;
+    public static readonly string[] Kinds = ["leak", "sawtooth", "plateau", "step"];
+
+    private Process? _server;
+    private string _dir = "";
+
+    public Uri Url { get; private set; } = null!;
+
+    /// <summary>Unix seconds of the last point: scans pass it as --end so "now" does not matter.</summary>
+    public long End { get; private set; }
+
+    public async Task InitializeAsync()
+    {
+        _dir = Path.Combine(Path.GetTempPath(), $"leakhound-prom-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(_dir);
+        End = DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 60 * 60 - 600;
+        string openMetrics = Path.Combine(_dir, "history.om");
+        await File.WriteAllTextAsync(openMetrics, Generate(End));
+
+        string data = Path.Combine(_dir, "data");
+        CliRunnerResult created = await Run("promtool", ["tsdb", "create-blocks-from", "openmetrics", openMetrics, data]);
+        Assert.True(created.ExitCode == 0, $"promtool failed: {created.Output}");
+
+        string config = Path.Combine(_dir, "prometheus.yml");
+        await File.WriteAllTextAsync(config, "global:\n  scrape_interval: 15s\nscrape_configs: []\n");
+        int port = CliRunner.FreePort();
+        ProcessStartInfo info = new("prometheus") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string a in (string[])[$"--config.file={config}", $"--storage.tsdb.path={data}", $"--web.listen-address=127.0.0.1:{port}",
+                     "--storage.tsdb.retention.time=30d", "--query.max-samples=50000000"])
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        _server = Process.Start(info)!;
+        _server.OutputDataReceived += (_, _) => { };
+        _server.ErrorDataReceived += (_, _) => { };
+        _server.BeginOutputReadLine();
+        _server.BeginErrorReadLine();
+        Url = new Uri($"http://127.0.0.1:{port}");
+        using HttpClient http = new() { Timeout = TimeSpan.FromSeconds(2) };
+        Stopwatch waited = Stopwatch.StartNew();
+        while (waited.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            try
+            {
+                using HttpResponseMessage r = await http.GetAsync(new Uri(Url, "/-/ready"));
+                if (r.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+            }
+
+            Assert.False(_server.HasExited, "prometheus exited at start");
+            await Task.Delay(250);
+        }
+
+        throw new TimeoutException("prometheus did not become ready in 60 s");
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_server is { HasExited: false })
+        {
+            _server.Kill(entireProcessTree: true);
+            await _server.WaitForExitAsync();
+        }
+
+        _server?.Dispose();
+        try
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    /// <summary>A day at one point a minute per series; shapes drawn with the same generators as the detector's property tests.</summary>
+    private static string Generate(long end)
+    {
+        const double day = 86_400;
+        long start = end - (long)day;
+        StringBuilder om = new();
+        om.Append("# TYPE app_memory_bytes gauge\n");
+        Random rng = new(20261125);
+        foreach (string kind in Kinds)
+        {
+            for (int i = 0; i < PerKind; i++)
+            {
+                double floor = 100e6 + rng.NextDouble() * 400e6;
+                double noise = 1e6;
+                IEnumerable<(double T, double V)> shape = kind switch
+                {
+                    // 0.2–3 MiB per minute under a GC sawtooth of 20–200 MB with a 5–40 min period
+                    "leak" => SyntheticSeries.Sawtooth(rng, day, StepSeconds, floor, 20e6 + rng.NextDouble() * 180e6, 300 + rng.NextDouble() * 2100,
+                        (0.2 + rng.NextDouble() * 2.8) * (1 << 20) / 60, noise),
+                    "sawtooth" => SyntheticSeries.Sawtooth(rng, day, StepSeconds, floor, 20e6 + rng.NextDouble() * 300e6, 120 + rng.NextDouble() * 1700, 0, noise),
+                    // a cache warming up over 5–60 minutes, then flat
+                    "plateau" => SyntheticSeries.WarmUp(rng, day, StepSeconds, floor, 50e6 + rng.NextDouble() * 300e6, 300 + rng.NextDouble() * 3300, noise),
+                    _ => SyntheticSeries.Step(rng, day, StepSeconds, floor, 50e6 + rng.NextDouble() * 300e6, day * (0.2 + rng.NextDouble() * 0.6), noise),
+                };
+                string labels = $"{{kind=\"{kind}\",instance=\"{kind}-{i:00}\",job=\"app\"}}";
+                foreach ((double t, double v) in shape)
+                {
+                    om.Append("app_memory_bytes").Append(labels).Append(' ')
+                        .Append(v.ToString("R", CultureInfo.InvariantCulture)).Append(' ')
+                        .Append((start + (long)t).ToString(CultureInfo.InvariantCulture)).Append('\n');
+                }
+            }
+        }
+
+        om.Append("# TYPE app_memory_limit_bytes gauge\n");
+        foreach (string kind in Kinds)
+        {
+            for (int i = 0; i < PerKind; i++)
+            {
+                for (long t = start; t <= end; t += 3600)
+                {
+                    om.Append($"app_memory_limit_bytes{{instance=\"{kind}-{i:00}\"}} 17179869184 {t}\n");
+                }
+            }
+        }
+
+        om.Append("# EOF\n");
+        return om.ToString();
+    }
+
+    private sealed record CliRunnerResult(int ExitCode, string Output);
+
+    private static async Task<CliRunnerResult> Run(string file, string[] args)
+    {
+        ProcessStartInfo info = new(file) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string a in args)
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        using Process p = Process.Start(info)!;
+        Task<string> stdout = p.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(120));
+        return new CliRunnerResult(p.ExitCode, await stdout + await stderr);
+    }
+}

@@ -1,0 +1,88 @@
+using System.Text.Json;
+
+namespace LeakHound.Cli.Tests;
+
+/// <summary><c>leakhound scan</c> against a real Prometheus holding a day of history for 120 series.</summary>
+public sealed class ScanTests(PrometheusFixture prometheus) : IClassFixture<PrometheusFixture>
+{
+    private string[] Scan(params string[] extra) =>
+        ["scan", "--prometheus", prometheus.Url.ToString(), "--query", "app_memory_bytes", "--range", "24h", "--step", "60s",
+         "--end", prometheus.End.ToString(), "--format", "json", .. extra];
+
+    private static (string Instance, string Kind, string Verdict, JsonElement V)[] Results(CliRunner.Result r) =>
+        [.. JsonVerdicts.Parse(r.Stdout).Root.GetProperty("results").EnumerateArray().Select(x => (
+            x.GetProperty("labels").GetProperty("instance").GetString()!,
+            x.GetProperty("labels").GetProperty("kind").GetString()!,
+            x.GetProperty("verdict").GetProperty("verdict").GetString()!,
+            x.GetProperty("verdict")))];
+
+    [Fact]
+    public async Task EveryLeakRanksAboveEveryHealthySeries_AndNoHealthySeriesIsFlagged()
+    {
+        string rules = Path.Combine(Path.GetTempPath(), $"leakhound-alerts-{Guid.NewGuid():N}.yml");
+        CliRunner.Result r = await CliRunner.RunAsync(Scan("--limit-query", "app_memory_limit_bytes", "--emit-rules", rules), 120);
+
+        Assert.True(r.ExitCode == 1, r.ToString());
+        var results = Results(r);
+        Assert.Equal(PrometheusFixture.Kinds.Length * PrometheusFixture.PerKind, results.Length);
+        Assert.All(results.Take(PrometheusFixture.PerKind), x => Assert.True(x.Kind == "leak" && x.Verdict == "leak", $"{x.Instance}: {x.Verdict} {x.V}"));
+        Assert.All(results.Skip(PrometheusFixture.PerKind), x => Assert.True(x.Verdict != "leak", $"{x.Instance} ({x.Kind}) flagged: {x.V}"));
+        Assert.All(results.Take(PrometheusFixture.PerKind), x => Assert.True(x.V.GetProperty("time_to_limit_seconds").GetDouble() > 0));
+        Assert.Equal(17179869184, results[0].V.GetProperty("limit").GetDouble());
+
+        string yaml = await File.ReadAllTextAsync(rules);
+        Assert.Equal(PrometheusFixture.PerKind, yaml.Split("- alert: LeakHoundLeak").Length - 1);
+        Assert.Contains("instance=\\\"leak-", yaml);
+        CliRunner.Result check = await RunProgram("promtool", "check", "rules", rules);
+        Assert.True(check.ExitCode == 0, check.ToString());
+        Assert.Contains($"SUCCESS: {PrometheusFixture.PerKind} rules found", check.Stdout);
+    }
+
+    [Fact]
+    public async Task PagedQueries_GiveTheSameVerdicts()
+    {
+        CliRunner.Result whole = await CliRunner.RunAsync(Scan(), 120);
+        CliRunner.Result paged = await CliRunner.RunAsync(Scan("--page-points", "300"), 120);
+
+        Assert.True(paged.ExitCode == whole.ExitCode, paged.ToString());
+        Dictionary<string, string> a = Results(whole).ToDictionary(x => x.Instance, x => x.Verdict);
+        Dictionary<string, string> b = Results(paged).ToDictionary(x => x.Instance, x => x.Verdict);
+        Assert.Equal(a.OrderBy(p => p.Key), b.OrderBy(p => p.Key));
+        Assert.Equal(JsonVerdicts.Parse(whole.Stdout).Root.GetProperty("points").GetInt64(), JsonVerdicts.Parse(paged.Stdout).Root.GetProperty("points").GetInt64());
+    }
+
+    [Theory]
+    [InlineData("app_memory_bytes{", "Prometheus rejected the query")]
+    [InlineData("no_such_metric_anywhere", "matched no series")]
+    public async Task QueryProblems_ExitThree_WithTheReason(string query, string expected)
+    {
+        CliRunner.Result r = await CliRunner.RunAsync(["scan", "--prometheus", prometheus.Url.ToString(), "--query", query, "--range", "1h", "--end", prometheus.End.ToString()]);
+
+        Assert.Equal(3, r.ExitCode);
+        Assert.Contains(expected, r.Stderr);
+    }
+
+    [Fact]
+    public async Task UnreachableServer_ExitsThree()
+    {
+        CliRunner.Result r = await CliRunner.RunAsync("scan", "--prometheus", $"http://127.0.0.1:{CliRunner.FreePort()}", "--query", "up", "--range", "1h");
+
+        Assert.Equal(3, r.ExitCode);
+        Assert.Contains("cannot reach Prometheus", r.Stderr);
+    }
+
+    private static async Task<CliRunner.Result> RunProgram(string file, params string[] args)
+    {
+        System.Diagnostics.ProcessStartInfo info = new(file) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string a in args)
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        using System.Diagnostics.Process p = System.Diagnostics.Process.Start(info)!;
+        Task<string> stdout = p.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        return new CliRunner.Result(p.ExitCode, await stdout, await stderr);
+    }
+}
