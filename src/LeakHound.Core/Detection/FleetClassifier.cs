@@ -20,7 +20,7 @@ public sealed class FleetClassifier(DetectorOptions options)
     {
         Parallel.ForEach(page, series =>
         {
-            SeriesDetector detector = _detectors.GetOrAdd(series.Key, key => new SeriesDetector(key, options));
+            SeriesDetector detector = _detectors.GetOrAdd(series.Key, key => new SeriesDetector(key, options, online: false));
             for (int i = 0; i < series.T.Length; i++)
             {
                 detector.Add(series.T[i], series.V[i]);

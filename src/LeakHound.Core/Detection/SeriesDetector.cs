@@ -19,8 +19,21 @@ public sealed class SeriesDetector
     private double _leakStreakStart;
     private SeriesVerdict? _current;
 
-    public SeriesDetector(string series, DetectorOptions? options = null, double? limit = null)
+    private readonly bool _online;
+
+    /// <param name="series">The series' name.</param>
+    /// <param name="options">The statistics.</param>
+    /// <param name="limit">The value the series must stay below, for time to limit.</param>
+    /// <param name="online">
+    /// True (live watches, traces): re-assess at every closed bucket, so a verdict is known at every moment and a leak
+    /// must hold over consecutive assessments. False (fleet scans of a finished range): only keep the history and
+    /// assess once at <see cref="Evaluate()"/>, confirming a leak on the history as it stood at the last
+    /// <see cref="DetectorOptions.ConfirmAssessments"/> bucket closes — the same evidence, without paying for thousands
+    /// of assessments of every short series.
+    /// </param>
+    public SeriesDetector(string series, DetectorOptions? options = null, double? limit = null, bool online = true)
     {
+        _online = online;
         _options = options ?? DetectorOptions.Default;
         string? error = _options.Validate();
         if (error is not null)
@@ -43,8 +56,8 @@ public sealed class SeriesDetector
 
     public BucketHistory History => _history;
 
-    /// <summary>The latest verdict (re-assessed at each closed bucket).</summary>
-    public SeriesVerdict Current => _current ??= Evaluate();
+    /// <summary>The latest verdict (re-assessed at each closed bucket; offline, assessed on each read).</summary>
+    public SeriesVerdict Current => _online ? _current ??= Evaluate() : Evaluate();
 
     /// <summary>Adds one sample. Non-finite values (a NaN gauge, a failed read) are skipped.</summary>
     public void Add(double t, double value)
@@ -59,7 +72,7 @@ public sealed class SeriesDetector
             _origin = t;
         }
 
-        if (_history.Add(new Sample(t - _origin, value)))
+        if (_history.Add(new Sample(t - _origin, value)) && _online)
         {
             _current = Evaluate(record: true);
         }
@@ -115,6 +128,17 @@ public sealed class SeriesDetector
             reason = $"{span:0.#}s observed; need {_options.MinSpanSeconds - span:0.#}s more (minimum span {_options.MinSpanSeconds:0.#}s)";
         }
 
+        if (!_online)
+        {
+            if (verdict == Verdict.Leak && !LeakHeldBefore(buckets))
+            {
+                verdict = Verdict.Insufficient;
+                reason = $"leak-like rise, not yet held over {_options.ConfirmAssessments} assessments ({assessment.Reason})";
+            }
+
+            return Verdicted(verdict, reason, assessment, buckets, latest, span);
+        }
+
         // A leak pages someone: the evidence must hold over consecutive assessments, not flicker through once. A final
         // assessment (record: false) of a leak that was already confirmed needs no new streak: the whole history agrees.
         int streak = verdict == Verdict.Leak ? _leakStreak + 1 : 0;
@@ -137,6 +161,32 @@ public sealed class SeriesDetector
             _detectedAt ??= latest.T;
         }
 
+        return Verdicted(verdict, reason, assessment, buckets, latest, span);
+    }
+
+    /// <summary>Offline confirmation: the history without its last one, two … buckets was judged a leak too.</summary>
+    private bool LeakHeldBefore(ReadOnlySpan<Bucket> buckets)
+    {
+        for (int i = 1; i < _options.ConfirmAssessments; i++)
+        {
+            if (buckets.Length - i < _options.MinTrendPoints)
+            {
+                return false;
+            }
+
+            ReadOnlySpan<Bucket> before = buckets[..^i];
+            double span = before[^1].TLast - before[0].TFirst;
+            if (span < _options.MinSpanSeconds || AssessWindows(before, span).Verdict != Verdict.Leak)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private SeriesVerdict Verdicted(Verdict verdict, string reason, Assessment assessment, ReadOnlySpan<Bucket> buckets, Sample latest, double span)
+    {
         TrendEstimate? trend = assessment.Trend;
         double? floorNow = trend is { } t ? t.Intercept + t.Slope * latest.T : assessment.Floor.Y.Length > 0 ? assessment.Floor.Y[^1] : null;
         return new SeriesVerdict

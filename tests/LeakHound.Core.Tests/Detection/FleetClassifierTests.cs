@@ -47,4 +47,20 @@ public sealed class FleetClassifierTests
 
         Assert.Equal(whole.Rank(_ => null)[0], paged.Rank(_ => null)[0]);
     }
+
+    [Property(MaxTest = 25)]
+    public void OfflineDetector_AgreesWithTheOnlineOne_OnLeakOrNot(int seed, PositiveInt driftStep, PositiveInt periodStep)
+    {
+        double drift = seed % 2 == 0 ? 0 : 500 * (1 + driftStep.Get % 100);
+        double period = 60 + 60 * (periodStep.Get % 15);
+        SeriesDetector online = new("s");
+        SeriesDetector offline = new("s", online: false);
+        foreach ((double t, double v) in SyntheticSeries.Sawtooth(new Random(seed), 5400, 5, 100e6, 30e6, period, drift, 2e5))
+        {
+            online.Add(t, v);
+            offline.Add(t, v);
+        }
+
+        Assert.Equal(online.Evaluate().Verdict == Verdict.Leak, offline.Evaluate().Verdict == Verdict.Leak);
+    }
 }
