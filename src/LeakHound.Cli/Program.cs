@@ -7,6 +7,7 @@ root.Subcommands.Add(RunCommand.Create());
 root.Subcommands.Add(WatchCommand.Create());
 root.Subcommands.Add(AnalyzeCommand.Create());
 root.Subcommands.Add(ReportCommand.Create());
+root.Subcommands.Add(HistoryCommand.Create());
 root.Subcommands.Add(DemoCommand.Create());
 root.Subcommands.Add(HeapDiffCommand.Create());
 root.Subcommands.Add(LeakHound.Cli.Soak.SoakCommand.Create());

@@ -11,7 +11,12 @@ namespace LeakHound.Cli.Commands;
 /// <summary><c>leakhound analyze FILE</c>: the same verdicts offline, from a recorded trace.</summary>
 internal static class AnalyzeCommand
 {
-    private static readonly Argument<string> File = new("file") { Description = "Trace: long CSV (t_seconds,series,value), wide CSV (t_seconds,<series>…) or JSON lines; - for stdin" };
+    private static readonly Argument<string?> File = new("file")
+    {
+        Description = "Trace: long CSV (t_seconds,series,value), wide CSV (t_seconds,<series>…) or JSON lines; - for stdin",
+        Arity = ArgumentArity.ZeroOrOne,
+    };
+    private static readonly Option<long?> WatchId = new("--watch") { Description = "With --store: re-analyse this stored watch (see leakhound history)" };
     private static readonly Option<string?> Limit = new("--limit") { Description = "Memory limit for time-to-limit of byte-valued series, e.g. 2GiB" };
     private static readonly Option<string> Format = new("--format", "-f") { Description = "table (default) or json", DefaultValueFactory = _ => "table" };
     private static readonly Option<string> MinSpan = new("--min-span") { Description = "Least observation before any verdict", DefaultValueFactory = _ => "5m" };
@@ -27,6 +32,8 @@ internal static class AnalyzeCommand
         command.Options.Add(MinSpan);
         command.Options.Add(SeriesFilter);
         command.Options.Add(Report);
+        command.Options.Add(HistoryCommand.Store);
+        command.Options.Add(WatchId);
         command.Options.Add(ReportCommand.Png);
         command.SetAction(parse => Run(parse));
         return command;
@@ -34,7 +41,14 @@ internal static class AnalyzeCommand
 
     private static int Run(ParseResult parse)
     {
-        string path = parse.GetValue(File)!;
+        string? file = parse.GetValue(File);
+        long? watchId = parse.GetValue(WatchId);
+        if ((file is null) == (watchId is null))
+        {
+            throw new LeakHoundException("analyze: give a trace FILE, or --watch ID (with --store) for a stored watch");
+        }
+
+        string path = file ?? $"watch {watchId}";
         string format = parse.GetValue(Format)!.ToLowerInvariant();
         if (format is not ("table" or "json"))
         {
@@ -48,7 +62,21 @@ internal static class AnalyzeCommand
         }
 
         DetectorOptions options = DetectorOptions.Default with { MinSpanSeconds = WatchOptions.ParseDuration(parse.GetValue(MinSpan)!, "--min-span") };
-        Trace trace = ReadTrace(path);
+        Trace trace;
+        if (watchId is { } id)
+        {
+            using LeakHound.Store.WatchStore store = HistoryCommand.OpenExisting(parse.GetValue(HistoryCommand.Store));
+            if (store.List().All(w => w.Id != id))
+            {
+                throw new LeakHoundException($"--watch: no watch {id} in {store.Path} (see leakhound history)");
+            }
+
+            trace = Trace.From(store.Samples(id));
+        }
+        else
+        {
+            trace = ReadTrace(path);
+        }
         if (trace.OutOfOrderRows > 0)
         {
             Console.Error.WriteLine($"leakhound: {trace.OutOfOrderRows} rows of '{path}' were out of time order; sorted them by time");

@@ -21,6 +21,17 @@ internal static class WatchOptions
     };
     public static readonly Option<string?> Token = new("--token") { Description = "Token every dashboard request must carry (required to --serve on a non-loopback address)" };
     public static readonly Option<string?> Rules = new("--rules") { Description = "Trigger → action rules (JSON file): webhook, command, heap diff or stop when a verdict, time to limit or value says so" };
+    public static readonly Option<string?> Store = new("--store")
+    {
+        Description = "Keep the samples in a SQLite watch history (default file: ~/.local/share/leakhound/history.db)",
+        Arity = ArgumentArity.ZeroOrOne,
+    };
+    public static readonly Option<long?> Resume = new("--resume")
+    {
+        Description = "Continue an unfinished watch of the store (the newest of this command, or the given ID) with all its samples",
+        Arity = ArgumentArity.ZeroOrOne,
+    };
+    public static readonly Option<string?> Retention = new("--retention") { Description = "Delete stored watches that ended longer ago than this, e.g. 30d" };
     public static readonly Option<string> Format = new("--format", "-f") { Description = "Final output: table (default) or json (only JSON on stdout)", DefaultValueFactory = _ => "table" };
     public static readonly Option<string> MinSpan = new("--min-span") { Description = "Least observation before any verdict (slow warm-ups look like leaks over short spans)", DefaultValueFactory = _ => "5m" };
     public static readonly Option<string[]> MetricsUrl = new("--metrics-url") { Description = "Also scrape this Prometheus/OpenMetrics endpoint every interval (repeatable)" };
@@ -31,7 +42,7 @@ internal static class WatchOptions
 
     public static void AddTo(Command command)
     {
-        foreach (Option option in new Option[] { Interval, Limit, Duration, UntilVerdict, Out, Report, ReportCommand.Png, Serve, Token, Rules, Format, MinSpan, NoChildren, MetricsUrl, Metric, NoRuntimeCounters, HeapDiffOnLeak })
+        foreach (Option option in new Option[] { Interval, Limit, Duration, UntilVerdict, Out, Report, ReportCommand.Png, Serve, Token, Rules, Store, Resume, Retention, Format, MinSpan, NoChildren, MetricsUrl, Metric, NoRuntimeCounters, HeapDiffOnLeak })
         {
             command.Options.Add(option);
         }
@@ -84,6 +95,10 @@ internal static class WatchOptions
             PngDirectory = parse.GetValue(ReportCommand.Png),
             ServeEndpoint = parse.GetResult(Serve) is null ? null : ParseEndpoint(parse.GetValue(Serve)),
             Token = parse.GetValue(Token),
+            StorePath = parse.GetResult(Store) is null ? null : parse.GetValue(Store) ?? LeakHound.Store.WatchStore.DefaultPath(),
+            Resume = parse.GetResult(Resume) is not null,
+            ResumeId = parse.GetValue(Resume),
+            RetentionSeconds = parse.GetValue(Retention) is { } retention ? ParseDuration(retention, "--retention") : null,
             Rules = parse.GetValue(Rules) is { } rulesFile ? ReadRules(rulesFile) : null,
             Json = format == "json",
             IncludeChildren = !parse.GetValue(NoChildren),

@@ -62,13 +62,23 @@ internal static class WatchRunner
         IWatchView view = ChooseView(command, settings, human);
         bool live = view is LiveTableView or SoakProgressView;
         await using LeakHound.Web.DashboardServer? dashboard = await StartDashboardAsync(settings, targets, cancel);
+        StoreSink? store = settings.StorePath is null ? null : StoreSink.Open(command, targets, settings);
+        using LeakHound.Store.WatchStore? storeFile = store?.Store;
         WatchSession session = new(targets, settings, writer, message =>
         {
             if (!live)
             {
                 Console.Error.WriteLine($"leakhound: {message}");
             }
-        });
+        })
+        {
+            StartAt = store?.StartAt ?? 0,
+        };
+        if (store is not null)
+        {
+            session.Sinks.Add(store);
+        }
+
         if (dashboard is not null)
         {
             session.Sinks.Add(new LiveStoreSink(dashboard.Store, targets));
@@ -95,6 +105,7 @@ internal static class WatchRunner
             }
         }
 
+        store?.Store.End(session.StoppedBecause?.ToString().ToLowerInvariant() ?? "cancelled");
         if (rules is not null)
         {
             await rules.WaitForActionsAsync(TimeSpan.FromSeconds(30));

@@ -28,6 +28,9 @@ public sealed class WatchSession(IReadOnlyList<WatchedTarget> targets, WatchSett
 
     public double ElapsedSeconds => _clock.Elapsed.TotalSeconds;
 
+    /// <summary>Where this session's clock starts on the watch's time line: after the last stored sample when resumed.</summary>
+    public double StartAt { get; init; }
+
     public StopReason? StoppedBecause { get; private set; }
 
     /// <summary>The last few notices (scrape failures and recoveries), newest last.</summary>
@@ -87,7 +90,7 @@ public sealed class WatchSession(IReadOnlyList<WatchedTarget> targets, WatchSett
 
     private async Task SampleAllAsync(CancellationToken cancel)
     {
-        double t = ElapsedSeconds;
+        double t = StartAt + ElapsedSeconds;
         bool readPss = t - _lastPss >= settings.PssEverySeconds;
         if (readPss)
         {
@@ -244,7 +247,7 @@ public sealed class WatchSession(IReadOnlyList<WatchedTarget> targets, WatchSett
             return false;
         }
 
-        double t = ElapsedSeconds;
+        double t = StartAt + ElapsedSeconds;
         Notice($"{target.Label}: {why}; taking a heap diff ({settings.HeapDiffIntervalSeconds:0.#}s between snapshots)");
         target.HeapDiffStartedAt = t;
         target.HeapDiff = Task.Run(() => Commands.HeapDiffRunner.RunAsync(

@@ -26,6 +26,17 @@ public sealed record WatchSettings
     /// <summary>Where the live dashboard listens (--serve); null for none.</summary>
     public System.Net.IPEndPoint? ServeEndpoint { get; init; }
 
+    /// <summary>SQLite watch history (--store); null for none.</summary>
+    public string? StorePath { get; init; }
+
+    /// <summary>Continue an unfinished stored watch (--resume [ID]).</summary>
+    public bool Resume { get; init; }
+
+    public long? ResumeId { get; init; }
+
+    /// <summary>Stored watches that ended longer ago are deleted when the store is opened.</summary>
+    public double? RetentionSeconds { get; init; }
+
     /// <summary>Trigger → action rules (--rules); null for none.</summary>
     public IReadOnlyList<LeakHound.Core.Rules.Rule>? Rules { get; init; }
 

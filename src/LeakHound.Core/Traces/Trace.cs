@@ -17,6 +17,19 @@ public sealed class Trace
 
     public IReadOnlyList<Sample> this[string series] => _series[series];
 
+    /// <summary>A trace from samples in any order (e.g. a stored watch); sorted by time per series.</summary>
+    public static Trace From(IEnumerable<(double T, string Series, double Value)> samples)
+    {
+        Trace trace = new();
+        foreach ((double t, string series, double value) in samples)
+        {
+            trace.Add(series, t, value);
+        }
+
+        trace.SortIfNeeded();
+        return trace;
+    }
+
     internal void Add(string series, double t, double value)
     {
         if (!_series.TryGetValue(series, out List<Sample>? samples))

@@ -1,0 +1,250 @@
+using Microsoft.Data.Sqlite;
+
+namespace LeakHound.Store;
+
+/// <summary>A past or running watch as the store knows it.</summary>
+public sealed record WatchRecord(long Id, DateTimeOffset Started, string Command, string Targets, DateTimeOffset? Ended, string? StoppedBecause, long Samples, double LastT);
+
+/// <summary>
+/// The watch history: SQLite (WAL, one transaction per sampling round, so a killed watcher loses at most the round in
+/// flight). A store that cannot be written (disk full, read-only) is reported once and then left alone: the watch
+/// goes on in memory and loses nothing it already has.
+/// </summary>
+public sealed class WatchStore : IDisposable
+{
+    private readonly SqliteConnection _db;
+    private readonly Dictionary<string, long> _seriesIds = new(StringComparer.Ordinal);
+    private readonly List<(double T, string Series, double Value)> _pending = [];
+    private readonly Action<string> _warn;
+
+    private WatchStore(SqliteConnection db, Action<string> warn)
+    {
+        _db = db;
+        _warn = warn;
+    }
+
+    public string Path { get; private init; } = "";
+
+    /// <summary>The watch being written; 0 before <see cref="Begin"/> or <see cref="Resume"/>.</summary>
+    public long WatchId { get; private set; }
+
+    /// <summary>True once writing failed; samples are then kept in memory only.</summary>
+    public bool Failed { get; private set; }
+
+    /// <summary>Opens (creating if needed) the store at <paramref name="path"/>.</summary>
+    /// <param name="path">The SQLite file.</param>
+    /// <param name="warn">Where problems met later (disk full) are reported, once.</param>
+    /// <param name="maxPages">Test seam: caps the database size (SQLite max_page_count) to provoke "disk full".</param>
+    public static WatchStore Open(string path, Action<string> warn, long? maxPages = null)
+    {
+        string? dir = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
+        if (dir is not null)
+        {
+            Directory.CreateDirectory(dir);
+        }
+
+        SqliteConnection db = new(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false, DefaultTimeout = 10 }.ToString());
+        db.Open();
+        Execute(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;");
+        Execute(db, """
+            CREATE TABLE IF NOT EXISTS watches(id INTEGER PRIMARY KEY, started TEXT NOT NULL, command TEXT NOT NULL, targets TEXT NOT NULL,
+                ended TEXT, stopped_because TEXT);
+            CREATE TABLE IF NOT EXISTS series(id INTEGER PRIMARY KEY, watch_id INTEGER NOT NULL, name TEXT NOT NULL, UNIQUE(watch_id, name));
+            CREATE TABLE IF NOT EXISTS samples(series_id INTEGER NOT NULL, t REAL NOT NULL, value REAL NOT NULL);
+            CREATE INDEX IF NOT EXISTS samples_by_series ON samples(series_id, t);
+            """);
+        if (maxPages is { } pages)
+        {
+            Execute(db, $"PRAGMA max_page_count={pages};");
+        }
+
+        return new WatchStore(db, warn) { Path = path };
+    }
+
+    public static string DefaultPath()
+    {
+        string data = Environment.GetEnvironmentVariable("XDG_DATA_HOME") is { Length: > 0 } xdg
+            ? xdg
+            : System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share");
+        return System.IO.Path.Combine(data, "leakhound", "history.db");
+    }
+
+    public long Begin(string command, string targets)
+    {
+        using SqliteCommand insert = Command("INSERT INTO watches(started, command, targets) VALUES ($s, $c, $t) RETURNING id;",
+            ("$s", DateTimeOffset.UtcNow.ToString("O")), ("$c", command), ("$t", targets));
+        WatchId = (long)insert.ExecuteScalar()!;
+        return WatchId;
+    }
+
+    /// <summary>The newest unfinished watch of this command (or the given one); null when there is none.</summary>
+    public WatchRecord? FindResumable(string command, long? id)
+    {
+        return List().FirstOrDefault(w => id is { } wanted ? w.Id == wanted : w.Ended is null && w.Command == command);
+    }
+
+    /// <summary>Continues writing an earlier watch.</summary>
+    public void Resume(long id)
+    {
+        WatchId = id;
+        Execute(_db, $"UPDATE watches SET ended = NULL, stopped_because = NULL WHERE id = {id};");
+        using SqliteCommand names = Command("SELECT id, name FROM series WHERE watch_id = $w;", ("$w", id));
+        using SqliteDataReader r = names.ExecuteReader();
+        while (r.Read())
+        {
+            _seriesIds[r.GetString(1)] = r.GetInt64(0);
+        }
+    }
+
+    /// <summary>Queues one sample; written at <see cref="Commit"/>.</summary>
+    public void Add(double t, string series, double value) => _pending.Add((t, series, value));
+
+    /// <summary>Writes the round's samples in one transaction.</summary>
+    public void Commit()
+    {
+        if (Failed || _pending.Count == 0)
+        {
+            _pending.Clear();
+            return;
+        }
+
+        try
+        {
+            using SqliteTransaction tx = _db.BeginTransaction();
+            using SqliteCommand insert = _db.CreateCommand();
+            insert.Transaction = tx;
+            insert.CommandText = "INSERT INTO samples(series_id, t, value) VALUES ($s, $t, $v);";
+            SqliteParameter s = insert.Parameters.Add("$s", SqliteType.Integer);
+            SqliteParameter t = insert.Parameters.Add("$t", SqliteType.Real);
+            SqliteParameter v = insert.Parameters.Add("$v", SqliteType.Real);
+            foreach ((double time, string series, double value) in _pending)
+            {
+                s.Value = SeriesId(series, tx);
+                t.Value = time;
+                v.Value = value;
+                insert.ExecuteNonQuery();
+            }
+
+            tx.Commit();
+        }
+        catch (SqliteException e)
+        {
+            Failed = true;
+            _seriesIds.Clear(); // ids of a rolled-back transaction are not in the file
+            _warn($"cannot write the watch history '{Path}' any more ({Describe(e)}); the watch goes on in memory");
+        }
+        finally
+        {
+            _pending.Clear();
+        }
+    }
+
+    public void End(string stoppedBecause)
+    {
+        if (Failed || WatchId == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            using SqliteCommand end = Command("UPDATE watches SET ended = $e, stopped_because = $b WHERE id = $w;",
+                ("$e", DateTimeOffset.UtcNow.ToString("O")), ("$b", stoppedBecause), ("$w", WatchId));
+            end.ExecuteNonQuery();
+        }
+        catch (SqliteException e)
+        {
+            _warn($"cannot mark the watch ended in '{Path}' ({Describe(e)})");
+        }
+    }
+
+    public IReadOnlyList<WatchRecord> List()
+    {
+        using SqliteCommand q = Command("""
+            SELECT w.id, w.started, w.command, w.targets, w.ended, w.stopped_because,
+                   (SELECT COUNT(*) FROM samples JOIN series ON series.id = samples.series_id WHERE series.watch_id = w.id),
+                   (SELECT IFNULL(MAX(t), 0) FROM samples JOIN series ON series.id = samples.series_id WHERE series.watch_id = w.id)
+            FROM watches w ORDER BY w.id DESC;
+            """);
+        using SqliteDataReader r = q.ExecuteReader();
+        List<WatchRecord> list = [];
+        while (r.Read())
+        {
+            list.Add(new WatchRecord(r.GetInt64(0), DateTimeOffset.Parse(r.GetString(1), System.Globalization.CultureInfo.InvariantCulture), r.GetString(2), r.GetString(3),
+                r.IsDBNull(4) ? null : DateTimeOffset.Parse(r.GetString(4), System.Globalization.CultureInfo.InvariantCulture), r.IsDBNull(5) ? null : r.GetString(5),
+                r.GetInt64(6), r.GetDouble(7)));
+        }
+
+        return list;
+    }
+
+    /// <summary>Every sample of a watch in time order, for replay into detectors or a trace.</summary>
+    public IEnumerable<(double T, string Series, double Value)> Samples(long watchId)
+    {
+        using SqliteCommand q = Command("""
+            SELECT samples.t, series.name, samples.value FROM samples JOIN series ON series.id = samples.series_id
+            WHERE series.watch_id = $w ORDER BY samples.t, series.id;
+            """, ("$w", watchId));
+        using SqliteDataReader r = q.ExecuteReader();
+        while (r.Read())
+        {
+            yield return (r.GetDouble(0), r.GetString(1), r.GetDouble(2));
+        }
+    }
+
+    /// <summary>Deletes watches that ended before <paramref name="olderThan"/>; returns how many.</summary>
+    public int DeleteEndedBefore(DateTimeOffset olderThan)
+    {
+        List<long> old = [.. List().Where(w => w.Ended is { } e && e < olderThan).Select(w => w.Id)];
+        foreach (long id in old)
+        {
+            Execute(_db, $"DELETE FROM samples WHERE series_id IN (SELECT id FROM series WHERE watch_id = {id}); DELETE FROM series WHERE watch_id = {id}; DELETE FROM watches WHERE id = {id};");
+        }
+
+        return old.Count;
+    }
+
+    public void Dispose() => _db.Dispose();
+
+    private long SeriesId(string series, SqliteTransaction tx)
+    {
+        if (_seriesIds.TryGetValue(series, out long id))
+        {
+            return id;
+        }
+
+        using SqliteCommand insert = Command("INSERT INTO series(watch_id, name) VALUES ($w, $n) ON CONFLICT(watch_id, name) DO UPDATE SET name = name RETURNING id;",
+            ("$w", WatchId), ("$n", series));
+        insert.Transaction = tx;
+        id = (long)insert.ExecuteScalar()!;
+        _seriesIds[series] = id;
+        return id;
+    }
+
+    private SqliteCommand Command(string sql, params (string Name, object Value)[] parameters)
+    {
+        SqliteCommand c = _db.CreateCommand();
+        c.CommandText = sql;
+        foreach ((string name, object value) in parameters)
+        {
+            c.Parameters.AddWithValue(name, value);
+        }
+
+        return c;
+    }
+
+    private static void Execute(SqliteConnection db, string sql)
+    {
+        using SqliteCommand c = db.CreateCommand();
+        c.CommandText = sql;
+        c.ExecuteNonQuery();
+    }
+
+    private static string Describe(SqliteException e) => e.SqliteErrorCode switch
+    {
+        13 => "the disk or the store's size limit is full",
+        8 => "the store is read-only",
+        10 => "I/O error",
+        _ => e.Message,
+    };
+}
