@@ -16,6 +16,14 @@ public sealed class WatchStore : IDisposable
     private readonly Dictionary<string, long> _seriesIds = new(StringComparer.Ordinal);
     private readonly List<(double T, string Series, double Value)> _pending = [];
     private readonly Action<string> _warn;
+    private long _commits;
+    private double _lastT;
+
+    /// <summary>Samples newer than this (seconds before the newest) are kept raw; older ones are thinned.</summary>
+    public double RawSeconds { get; set; } = 3600;
+
+    /// <summary>Thin old samples every this many rounds.</summary>
+    public int DownsampleEveryCommits { get; set; } = 600;
 
     private WatchStore(SqliteConnection db, Action<string> warn)
     {
@@ -87,6 +95,7 @@ public sealed class WatchStore : IDisposable
     public void Resume(long id)
     {
         WatchId = id;
+        _lastT = List().FirstOrDefault(w => w.Id == id)?.LastT ?? 0;
         Execute(_db, $"UPDATE watches SET ended = NULL, stopped_because = NULL WHERE id = {id};");
         using SqliteCommand names = Command("SELECT id, name FROM series WHERE watch_id = $w;", ("$w", id));
         using SqliteDataReader r = names.ExecuteReader();
@@ -119,6 +128,7 @@ public sealed class WatchStore : IDisposable
             SqliteParameter v = insert.Parameters.Add("$v", SqliteType.Real);
             foreach ((double time, string series, double value) in _pending)
             {
+                _lastT = Math.Max(_lastT, time);
                 s.Value = SeriesId(series, tx);
                 t.Value = time;
                 v.Value = value;
@@ -126,6 +136,10 @@ public sealed class WatchStore : IDisposable
             }
 
             tx.Commit();
+            if (++_commits % DownsampleEveryCommits == 0)
+            {
+                Downsample();
+            }
         }
         catch (SqliteException e)
         {
@@ -191,6 +205,54 @@ public sealed class WatchStore : IDisposable
             yield return (r.GetDouble(0), r.GetString(1), r.GetDouble(2));
         }
     }
+
+    /// <summary>
+    /// Keeps the store bounded for long watches: samples older than <see cref="RawSeconds"/> before the newest are
+    /// thinned to the minimum and maximum of windows of 1/1024 of the watch (property-tested not to change a verdict),
+    /// so each series holds at most its last <see cref="RawSeconds"/> raw plus about 2,048 older rows.
+    /// </summary>
+    public void Downsample()
+    {
+        double cut = _lastT - RawSeconds;
+        if (WatchId == 0 || cut <= 0)
+        {
+            return;
+        }
+
+        double window = LeakHoundCoreWindow(_lastT);
+        using SqliteTransaction tx = _db.BeginTransaction();
+        foreach (long seriesId in _seriesIds.Values.ToArray())
+        {
+            List<(long RowId, double T, double Value)> old = [];
+            using (SqliteCommand q = Command("SELECT rowid, t, value FROM samples WHERE series_id = $s AND t < $c ORDER BY t;", ("$s", seriesId), ("$c", cut)))
+            {
+                q.Transaction = tx;
+                using SqliteDataReader r = q.ExecuteReader();
+                while (r.Read())
+                {
+                    old.Add((r.GetInt64(0), r.GetDouble(1), r.GetDouble(2)));
+                }
+            }
+
+            HashSet<int> keep = [.. LeakHound.Core.Series.Downsampling.Keep([.. old.Select(o => new LeakHound.Core.Series.Sample(o.T, o.Value))], cut, window)];
+            using SqliteCommand delete = Command("DELETE FROM samples WHERE rowid = $r;");
+            delete.Transaction = tx;
+            SqliteParameter rowId = delete.Parameters.Add("$r", SqliteType.Integer);
+            for (int i = 0; i < old.Count; i++)
+            {
+                if (!keep.Contains(i))
+                {
+                    rowId.Value = old[i].RowId;
+                    delete.ExecuteNonQuery();
+                }
+            }
+        }
+
+        tx.Commit();
+    }
+
+    private static double LeakHoundCoreWindow(double span) =>
+        LeakHound.Core.Series.Downsampling.WindowFor(span, LeakHound.Core.Detection.DetectorOptions.Default.HistoryCapacity);
 
     /// <summary>Deletes watches that ended before <paramref name="olderThan"/>; returns how many.</summary>
     public int DeleteEndedBefore(DateTimeOffset olderThan)
