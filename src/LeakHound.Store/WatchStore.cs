@@ -53,7 +53,7 @@ public sealed class WatchStore : IDisposable
 
         SqliteConnection db = new(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false, DefaultTimeout = 10 }.ToString());
         db.Open();
-        Execute(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;");
+        Execute(db, "PRAGMA busy_timeout=10000; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
         Execute(db, """
             CREATE TABLE IF NOT EXISTS watches(id INTEGER PRIMARY KEY, started TEXT NOT NULL, command TEXT NOT NULL, targets TEXT NOT NULL,
                 ended TEXT, stopped_because TEXT);

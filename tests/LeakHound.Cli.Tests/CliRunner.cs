@@ -22,6 +22,9 @@ internal static class CliRunner
         }
     }
 
+    /// <summary>Where the default watch history of the tests' leakhound runs goes.</summary>
+    public static readonly string TestDataHome = Path.Combine(Path.GetTempPath(), "leakhound-tests-data");
+
     public static string Fixture(string name) => Path.Combine(RepoRoot, "tests", "fixtures", name);
 
     /// <summary>A TCP port on 127.0.0.1 that was free a moment ago, for a fixture server to listen on.</summary>
@@ -49,6 +52,7 @@ internal static class CliRunner
             UseShellExecute = false,
         };
         info.ArgumentList.Add(Dll);
+        info.Environment["XDG_DATA_HOME"] = TestDataHome; // the default watch history of these tests, not the user's
         foreach (string a in args)
         {
             info.ArgumentList.Add(a);

@@ -8,7 +8,8 @@ namespace LeakHound.Cli.Tests;
 /// <summary>
 /// A real Prometheus (Debian's package) on 127.0.0.1 with a day of history: leaking, sawtooth, warm-up-then-plateau and
 /// one-step series for 30 instances each, written as OpenMetrics and loaded with <c>promtool tsdb create-blocks-from
-/// openmetrics</c>, plus a memory limit per instance. Started once for the scan tests, stopped after them.
+/// openmetrics</c>, plus a memory limit per instance; and two live services (the reconnect leak and its fixed twin)
+/// scraped every second. Started once for the scan tests, stopped after them.
 /// </summary>
 public sealed class PrometheusFixture : IAsyncLifetime
 {
@@ -17,6 +18,10 @@ public sealed class PrometheusFixture : IAsyncLifetime
     public static readonly string[] Kinds = ["leak", "sawtooth", "plateau", "step"];
 
     private Process? _server;
+    private readonly List<Process> _live = [];
+
+    /// <summary>When the live targets started being scraped.</summary>
+    public DateTimeOffset LiveSince { get; private set; }
     private string _dir = "";
 
     public Uri Url { get; private set; } = null!;
@@ -36,8 +41,37 @@ public sealed class PrometheusFixture : IAsyncLifetime
         CliRunnerResult created = await Run("promtool", ["tsdb", "create-blocks-from", "openmetrics", openMetrics, data]);
         Assert.True(created.ExitCode == 0, $"promtool failed: {created.Output}");
 
+        // Two live services scraped every second: the reconnect leak and its fixed twin (tests/fixtures/node).
+        int leakPort = CliRunner.FreePort();
+        int fixedPort = CliRunner.FreePort();
+        foreach ((int livePort, string mode) in new[] { (leakPort, "leak"), (fixedPort, "fixed") })
+        {
+            ProcessStartInfo node = new("node") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (string a in (string[])[CliRunner.Fixture("node/metrics-server.js"), livePort.ToString(), mode, "500", "600"])
+            {
+                node.ArgumentList.Add(a);
+            }
+
+            Process live = Process.Start(node)!;
+            live.OutputDataReceived += (_, _) => { };
+            live.ErrorDataReceived += (_, _) => { };
+            live.BeginOutputReadLine();
+            live.BeginErrorReadLine();
+            _live.Add(live);
+        }
+
         string config = Path.Combine(_dir, "prometheus.yml");
-        await File.WriteAllTextAsync(config, "global:\n  scrape_interval: 15s\nscrape_configs: []\n");
+        await File.WriteAllTextAsync(config, $$"""
+            global:
+              scrape_interval: 1s
+            scrape_configs:
+              - job_name: live
+                static_configs:
+                  - targets: ["127.0.0.1:{{leakPort}}"]
+                    labels: { mode: leak }
+                  - targets: ["127.0.0.1:{{fixedPort}}"]
+                    labels: { mode: fixed }
+            """);
         int port = CliRunner.FreePort();
         ProcessStartInfo info = new("prometheus") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (string a in (string[])[$"--config.file={config}", $"--storage.tsdb.path={data}", $"--web.listen-address=127.0.0.1:{port}",
@@ -61,6 +95,7 @@ public sealed class PrometheusFixture : IAsyncLifetime
                 using HttpResponseMessage r = await http.GetAsync(new Uri(Url, "/-/ready"));
                 if (r.IsSuccessStatusCode)
                 {
+                    LiveSince = DateTimeOffset.UtcNow;
                     return;
                 }
             }
@@ -77,6 +112,16 @@ public sealed class PrometheusFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        foreach (Process live in _live)
+        {
+            if (!live.HasExited)
+            {
+                live.Kill();
+            }
+
+            live.Dispose();
+        }
+
         if (_server is { HasExited: false })
         {
             _server.Kill(entireProcessTree: true);

@@ -20,7 +20,8 @@ public sealed class ScanTests(PrometheusFixture prometheus) : IClassFixture<Prom
     public async Task EveryLeakRanksAboveEveryHealthySeries_AndNoHealthySeriesIsFlagged()
     {
         string rules = Path.Combine(Path.GetTempPath(), $"leakhound-alerts-{Guid.NewGuid():N}.yml");
-        CliRunner.Result r = await CliRunner.RunAsync(Scan("--limit-query", "app_memory_limit_bytes", "--emit-rules", rules), 120);
+        string report = Path.Combine(Path.GetTempPath(), $"leakhound-scan-{Guid.NewGuid():N}.html");
+        CliRunner.Result r = await CliRunner.RunAsync(Scan("--limit-query", "app_memory_limit_bytes", "--emit-rules", rules, "--report", report), 120);
 
         Assert.True(r.ExitCode == 1, r.ToString());
         var results = Results(r);
@@ -29,6 +30,10 @@ public sealed class ScanTests(PrometheusFixture prometheus) : IClassFixture<Prom
         Assert.All(results.Skip(PrometheusFixture.PerKind), x => Assert.True(x.Verdict != "leak", $"{x.Instance} ({x.Kind}) flagged: {x.V}"));
         Assert.All(results.Take(PrometheusFixture.PerKind), x => Assert.True(x.V.GetProperty("time_to_limit_seconds").GetDouble() > 0));
         Assert.Equal(17179869184, results[0].V.GetProperty("limit").GetDouble());
+
+        string html = await File.ReadAllTextAsync(report);
+        Assert.Equal(PrometheusFixture.PerKind, html.Split("\"verdict\":\"leak\"").Length - 1);
+        Assert.Contains("\"source\":\"scan of app_memory_bytes\"", html);
 
         string yaml = await File.ReadAllTextAsync(rules);
         Assert.Equal(PrometheusFixture.PerKind, yaml.Split("- alert: LeakHoundLeak").Length - 1);
@@ -60,6 +65,26 @@ public sealed class ScanTests(PrometheusFixture prometheus) : IClassFixture<Prom
 
         Assert.Equal(3, r.ExitCode);
         Assert.Contains(expected, r.Stderr);
+    }
+
+    [Fact]
+    public async Task LiveScrapedServices_TheReconnectLeakIsFound_ItsFixedTwinIsNot()
+    {
+        // Let Prometheus scrape the live services for 75 s (compressed time: a reconnect every 0.5 s).
+        TimeSpan wait = prometheus.LiveSince + TimeSpan.FromSeconds(75) - DateTimeOffset.UtcNow;
+        if (wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait);
+        }
+
+        CliRunner.Result r = await CliRunner.RunAsync("scan", "--prometheus", prometheus.Url.ToString(), "--query", "go_goroutines{job=\"live\"}",
+            "--range", "70s", "--step", "1s", "--min-span", "30s", "--format", "json");
+
+        Assert.True(r.ExitCode == 1, r.ToString());
+        Dictionary<string, string> verdicts = JsonVerdicts.Parse(r.Stdout).Root.GetProperty("results").EnumerateArray()
+            .ToDictionary(x => x.GetProperty("labels").GetProperty("mode").GetString()!, x => x.GetProperty("verdict").GetProperty("verdict").GetString()!);
+        Assert.Equal("leak", verdicts["leak"]);
+        Assert.NotEqual("leak", verdicts["fixed"]);
     }
 
     [Fact]

@@ -94,6 +94,35 @@ public sealed class StoreTests
         Assert.True(stored < inMemory * 7, $"{stored} stored of {inMemory * 7}");
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ByDefault_WatchesAreKeptUnderTheDataDirectory_UnlessNoStore(bool noStore)
+    {
+        string dataHome = Path.Combine(Path.GetTempPath(), $"leakhound-data-{Guid.NewGuid():N}");
+        ProcessStartInfo info = new("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string a in (string[])[CliRunner.Dll, "run", "--interval", "0.1s", "--duration", "1s", "--format", "json", .. (noStore ? ["--no-store"] : Array.Empty<string>()), "--", "sleep", "5"])
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        info.Environment["XDG_DATA_HOME"] = dataHome;
+        using Process p = Process.Start(info)!;
+        Task<string> stderr = p.StandardError.ReadToEndAsync();
+        _ = p.StandardOutput.ReadToEndAsync();
+        await p.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.True(p.ExitCode == 0, await stderr);
+        string store = Path.Combine(dataHome, "leakhound", "history.db");
+        Assert.Equal(!noStore, File.Exists(store));
+        if (!noStore)
+        {
+            JsonElement watch = Assert.Single(await History(store));
+            Assert.Equal("run", watch.GetProperty("command").GetString());
+            Assert.True(watch.GetProperty("samples").GetInt64() > 20);
+        }
+    }
+
     [Fact]
     public async Task History_WithoutAStore_ExitsTwo()
     {

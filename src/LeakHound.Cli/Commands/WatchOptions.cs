@@ -23,9 +23,10 @@ internal static class WatchOptions
     public static readonly Option<string?> Rules = new("--rules") { Description = "Trigger → action rules (JSON file): webhook, command, heap diff or stop when a verdict, time to limit or value says so" };
     public static readonly Option<string?> Store = new("--store")
     {
-        Description = "Keep the samples in a SQLite watch history (default file: ~/.local/share/leakhound/history.db)",
+        Description = "The SQLite watch history the samples are kept in (default: ~/.local/share/leakhound/history.db)",
         Arity = ArgumentArity.ZeroOrOne,
     };
+    public static readonly Option<bool> NoStore = new("--no-store") { Description = "Keep no watch history for this watch" };
     public static readonly Option<long?> Resume = new("--resume")
     {
         Description = "Continue an unfinished watch of the store (the newest of this command, or the given ID) with all its samples",
@@ -42,7 +43,7 @@ internal static class WatchOptions
 
     public static void AddTo(Command command)
     {
-        foreach (Option option in new Option[] { Interval, Limit, Duration, UntilVerdict, Out, Report, ReportCommand.Png, Serve, Token, Rules, Store, Resume, Retention, Format, MinSpan, NoChildren, MetricsUrl, Metric, NoRuntimeCounters, HeapDiffOnLeak })
+        foreach (Option option in new Option[] { Interval, Limit, Duration, UntilVerdict, Out, Report, ReportCommand.Png, Serve, Token, Rules, Store, NoStore, Resume, Retention, Format, MinSpan, NoChildren, MetricsUrl, Metric, NoRuntimeCounters, HeapDiffOnLeak })
         {
             command.Options.Add(option);
         }
@@ -95,7 +96,8 @@ internal static class WatchOptions
             PngDirectory = parse.GetValue(ReportCommand.Png),
             ServeEndpoint = parse.GetResult(Serve) is null ? null : ParseEndpoint(parse.GetValue(Serve)),
             Token = parse.GetValue(Token),
-            StorePath = parse.GetResult(Store) is null ? null : parse.GetValue(Store) ?? LeakHound.Store.WatchStore.DefaultPath(),
+            StorePath = parse.GetValue(NoStore) ? null : parse.GetValue(Store) ?? LeakHound.Store.WatchStore.DefaultPath(),
+            StoreIsDefault = !parse.GetValue(NoStore) && parse.GetValue(Store) is null,
             Resume = parse.GetResult(Resume) is not null,
             ResumeId = parse.GetValue(Resume),
             RetentionSeconds = parse.GetValue(Retention) is { } retention ? ParseDuration(retention, "--retention") : null,

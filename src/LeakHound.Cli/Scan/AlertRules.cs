@@ -19,7 +19,7 @@ internal static class AlertRules
         yaml.Append("groups:\n  - name: leakhound\n    rules:\n");
         foreach ((RangeSeries series, SeriesVerdict v) in leaks)
         {
-            string selector = Selector(series.Labels);
+            string selector = series.Selector;
             // The floor under the sawtooth: the minimum over a window longer than a GC cycle, as LeakHound's floor is.
             string floor = $"min_over_time({selector}[10m])";
             string expr = v.Limit is { } limit
@@ -38,13 +38,6 @@ internal static class AlertRules
         return yaml.ToString();
     }
 
-    private static string Selector(IReadOnlyDictionary<string, string> labels)
-    {
-        string name = labels.TryGetValue("__name__", out string? n) ? n : "";
-        IEnumerable<string> matchers = labels.Where(l => l.Key != "__name__").OrderBy(l => l.Key, StringComparer.Ordinal)
-            .Select(l => $"{l.Key}=\"{l.Value.Replace("\\", "\\\\").Replace("\"", "\\\"")}\"");
-        return $"{name}{{{string.Join(",", matchers)}}}";
-    }
 
     /// <summary>A YAML double-quoted scalar.</summary>
     private static string Quote(string text) => "\"" + text.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";

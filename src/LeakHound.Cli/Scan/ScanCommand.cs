@@ -24,6 +24,7 @@ internal static class ScanCommand
     private static readonly Option<string> Format = new("--format", "-f") { Description = "table (default) or json", DefaultValueFactory = _ => "table" };
     private static readonly Option<int> Top = new("--top") { Description = "Rows of the table (all leaks are always listed)", DefaultValueFactory = _ => 20 };
     private static readonly Option<string?> EmitRules = new("--emit-rules") { Description = "Write Prometheus alerting rules (YAML) for the series found leaking" };
+    private static readonly Option<string?> Report = new("--report") { Description = "Also write an HTML report of the leaking series (re-read at full resolution, at most 50)" };
     private static readonly Option<string> Timeout = new("--timeout") { Description = "Per request", DefaultValueFactory = _ => "60s" };
     private static readonly Option<int> PagePoints = new("--page-points")
     {
@@ -34,7 +35,7 @@ internal static class ScanCommand
     public static Command Create()
     {
         Command command = new("scan", "Give leak verdicts for every series of a PromQL query on a Prometheus server, ranked");
-        foreach (Option o in new Option[] { Server, Query, Range, Step, End, LimitQuery, Limit, MinSpan, Format, Top, EmitRules, Timeout, PagePoints })
+        foreach (Option o in new Option[] { Server, Query, Range, Step, End, LimitQuery, Limit, MinSpan, Format, Top, EmitRules, Report, Commands.ReportCommand.Png, Timeout, PagePoints })
         {
             command.Options.Add(o);
         }
@@ -134,6 +135,13 @@ internal static class ScanCommand
             }
         }
 
+        string? report = parse.GetValue(Report);
+        string? png = parse.GetValue(Commands.ReportCommand.Png);
+        if (report is not null || png is not null)
+        {
+            await WriteReportAsync(prometheus, leaks, report, png, options, fixedLimit, query, end.AddSeconds(-range), end, step, cancel);
+        }
+
         ExitCode code = leaks.Count > 0 ? ExitCode.Leak : ExitCode.NoLeak;
         if (format == "json")
         {
@@ -145,6 +153,42 @@ internal static class ScanCommand
         }
 
         return (int)code;
+    }
+
+    /// <summary>
+    /// The report of a scan: the classifier keeps no points, so the leaking series (the 50 most urgent) are read again,
+    /// each on its own, and judged by the same detector the report always uses.
+    /// </summary>
+    private static async Task WriteReportAsync(PrometheusClient prometheus, List<(RangeSeries Series, SeriesVerdict Verdict)> leaks, string? report, string? png,
+        DetectorOptions options, double? limit, string query, DateTimeOffset start, DateTimeOffset end, double step, CancellationToken cancel)
+    {
+        if (leaks.Count == 0)
+        {
+            Console.Error.WriteLine("leakhound: no report: no series of the scan leaks");
+            return;
+        }
+
+        List<(double T, string Series, double Value)> samples = [];
+        try
+        {
+            foreach ((RangeSeries series, _) in leaks.Take(50))
+            {
+                await foreach (IReadOnlyList<RangeSeries> page in prometheus.QueryRangeAsync(series.Selector, start, end, TimeSpan.FromSeconds(step), cancel))
+                {
+                    foreach (RangeSeries s in page)
+                    {
+                        samples.AddRange(s.T.Select((t, i) => (t - start.ToUnixTimeSeconds(), series.Key, s.V[i])));
+                    }
+                }
+            }
+        }
+        catch (PrometheusQueryException e)
+        {
+            Console.Error.WriteLine($"leakhound: no report: {e.Message}");
+            return;
+        }
+
+        Commands.ReportCommand.Write(Core.Traces.Trace.From(samples), report, png, options, limit, $"scan of {query}");
     }
 
     /// <summary>The limit series whose labels (other than the name) all appear on the scanned series; the tightest if several.</summary>

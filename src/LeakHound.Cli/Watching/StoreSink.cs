@@ -21,7 +21,8 @@ public sealed class StoreSink : ISampleSink
     public double StartAt { get; private set; }
 
     /// <summary>Opens the store, starts a new watch or resumes one (replaying its samples into the targets' detectors).</summary>
-    public static StoreSink Open(string command, IReadOnlyList<WatchedTarget> targets, WatchSettings settings)
+    /// <returns>Null when the default store cannot be used (a warning says why; the watch runs without history).</returns>
+    public static StoreSink? Open(string command, IReadOnlyList<WatchedTarget> targets, WatchSettings settings)
     {
         WatchStore store;
         try
@@ -30,6 +31,12 @@ public sealed class StoreSink : ISampleSink
         }
         catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)
         {
+            if (settings.StoreIsDefault && !settings.Resume)
+            {
+                Console.Error.WriteLine($"leakhound: no watch history this time: cannot open '{settings.StorePath}' ({e.Message}); --no-store silences this");
+                return null;
+            }
+
             throw new LeakHoundException($"--store: cannot open '{settings.StorePath}': {e.Message}");
         }
 
@@ -61,6 +68,12 @@ public sealed class StoreSink : ISampleSink
         catch (Microsoft.Data.Sqlite.SqliteException e)
         {
             store.Dispose();
+            if (settings.StoreIsDefault && !settings.Resume)
+            {
+                Console.Error.WriteLine($"leakhound: no watch history this time: cannot write '{settings.StorePath}' ({e.Message}); --no-store silences this");
+                return null;
+            }
+
             throw new LeakHoundException($"--store: cannot use '{settings.StorePath}': {e.Message}");
         }
 

@@ -29,6 +29,9 @@ public sealed record WatchSettings
     /// <summary>SQLite watch history (--store); null for none.</summary>
     public string? StorePath { get; init; }
 
+    /// <summary>The store is the default one (no --store given): a store that cannot be opened is a warning, not an error.</summary>
+    public bool StoreIsDefault { get; init; }
+
     /// <summary>Continue an unfinished stored watch (--resume [ID]).</summary>
     public bool Resume { get; init; }
 

@@ -6,6 +6,9 @@ public sealed record RangeSeries(IReadOnlyDictionary<string, string> Labels, dou
     /// <summary>A stable key and display name: <c>name{a="1",b="2"}</c> with labels sorted.</summary>
     public string Key => Format(Labels);
 
+    /// <summary>A PromQL selector for exactly this series.</summary>
+    public string Selector => Format(Labels);
+
     public static string Format(IReadOnlyDictionary<string, string> labels)
     {
         string name = labels.TryGetValue("__name__", out string? n) ? n : "";
