@@ -1,6 +1,11 @@
 namespace LeakHound.Hosting.Tests;
 
+/// <summary>Runs alone: it measures the process heap, which tests running beside it would grow.</summary>
+[CollectionDefinition(nameof(HeapMeasurement), DisableParallelization = true)]
+public sealed class HeapMeasurement;
+
 /// <summary>The monitor must not leak itself, however long the service runs.</summary>
+[Collection(nameof(HeapMeasurement))]
 public sealed class BoundedMemoryTests
 {
     [Fact]
