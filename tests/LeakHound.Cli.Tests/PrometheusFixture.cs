@@ -9,7 +9,7 @@ namespace LeakHound.Cli.Tests;
 /// A real Prometheus (Debian's package) on 127.0.0.1 with a day of history: leaking, sawtooth, warm-up-then-plateau and
 /// one-step series for 30 instances each, written as OpenMetrics and loaded with <c>promtool tsdb create-blocks-from
 /// openmetrics</c>, plus a memory limit per instance; and two live services (the reconnect leak and its fixed twin)
-/// scraped every second. Started once for the scan tests, stopped after them.
+/// scraped twice a second. Started once for the scan tests, stopped after them.
 /// </summary>
 public sealed class PrometheusFixture : IAsyncLifetime
 {
@@ -66,6 +66,7 @@ public sealed class PrometheusFixture : IAsyncLifetime
               scrape_interval: 1s
             scrape_configs:
               - job_name: live
+                scrape_interval: 500ms
                 static_configs:
                   - targets: ["127.0.0.1:{{leakPort}}"]
                     labels: { mode: leak }
