@@ -62,9 +62,24 @@ internal static class CliRunner
     }
 
     /// <summary>Runs to completion (killed after <paramref name="timeoutSeconds"/>, which fails the test).</summary>
-    public static async Task<Result> RunAsync(string[] args, double timeoutSeconds = 120, string? stdin = null)
+    public static Task<Result> RunAsync(string[] args, double timeoutSeconds = 120, string? stdin = null) =>
+        CompleteAsync(Start(args), $"leakhound {string.Join(' ', args)}", timeoutSeconds, stdin);
+
+    /// <summary>Runs another program the tests need (promtool, …) to completion, the same way.</summary>
+    public static Task<Result> RunProgramAsync(string file, string[] args, double timeoutSeconds = 120)
     {
-        using Process p = Start(args);
+        ProcessStartInfo info = new(file) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
+        foreach (string a in args)
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        return CompleteAsync(Process.Start(info)!, $"{file} {string.Join(' ', args)}", timeoutSeconds, stdin: null);
+    }
+
+    private static async Task<Result> CompleteAsync(Process started, string description, double timeoutSeconds, string? stdin)
+    {
+        using Process p = started;
         Task<string> stdout = p.StandardOutput.ReadToEndAsync();
         Task<string> stderr = p.StandardError.ReadToEndAsync();
         if (stdin is not null)
@@ -81,7 +96,7 @@ internal static class CliRunner
         catch (OperationCanceledException)
         {
             p.Kill(entireProcessTree: true);
-            throw new TimeoutException($"leakhound {string.Join(' ', args)} did not finish in {timeoutSeconds}s");
+            throw new TimeoutException($"{description} did not finish in {timeoutSeconds}s");
         }
 
         return new Result(p.ExitCode, await stdout, await stderr);

@@ -38,8 +38,8 @@ public sealed class PrometheusFixture : IAsyncLifetime
         await File.WriteAllTextAsync(openMetrics, Generate(End));
 
         string data = Path.Combine(_dir, "data");
-        CliRunnerResult created = await Run("promtool", ["tsdb", "create-blocks-from", "openmetrics", openMetrics, data]);
-        Assert.True(created.ExitCode == 0, $"promtool failed: {created.Output}");
+        CliRunner.Result created = await CliRunner.RunProgramAsync("promtool", ["tsdb", "create-blocks-from", "openmetrics", openMetrics, data]);
+        Assert.True(created.ExitCode == 0, $"promtool failed: {created}");
 
         // Two live services scraped every second: the reconnect leak and its fixed twin (tests/fixtures/node).
         int leakPort = CliRunner.FreePort();
@@ -187,22 +187,5 @@ public sealed class PrometheusFixture : IAsyncLifetime
 
         om.Append("# EOF\n");
         return om.ToString();
-    }
-
-    private sealed record CliRunnerResult(int ExitCode, string Output);
-
-    private static async Task<CliRunnerResult> Run(string file, string[] args)
-    {
-        ProcessStartInfo info = new(file) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string a in args)
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        using Process p = Process.Start(info)!;
-        Task<string> stdout = p.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = p.StandardError.ReadToEndAsync();
-        await p.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(120));
-        return new CliRunnerResult(p.ExitCode, await stdout + await stderr);
     }
 }

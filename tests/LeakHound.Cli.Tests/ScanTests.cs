@@ -38,7 +38,7 @@ public sealed class ScanTests(PrometheusFixture prometheus) : IClassFixture<Prom
         string yaml = await File.ReadAllTextAsync(rules);
         Assert.Equal(PrometheusFixture.PerKind, yaml.Split("- alert: LeakHoundLeak").Length - 1);
         Assert.Contains("instance=\\\"leak-", yaml);
-        CliRunner.Result check = await RunProgram("promtool", "check", "rules", rules);
+        CliRunner.Result check = await CliRunner.RunProgramAsync("promtool", ["check", "rules", rules]);
         Assert.True(check.ExitCode == 0, check.ToString());
         Assert.Contains($"SUCCESS: {PrometheusFixture.PerKind} rules found", check.Stdout);
     }
@@ -95,20 +95,5 @@ public sealed class ScanTests(PrometheusFixture prometheus) : IClassFixture<Prom
 
         Assert.Equal(3, r.ExitCode);
         Assert.Contains("cannot reach Prometheus", r.Stderr);
-    }
-
-    private static async Task<CliRunner.Result> RunProgram(string file, params string[] args)
-    {
-        System.Diagnostics.ProcessStartInfo info = new(file) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string a in args)
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        using System.Diagnostics.Process p = System.Diagnostics.Process.Start(info)!;
-        Task<string> stdout = p.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = p.StandardError.ReadToEndAsync();
-        await p.WaitForExitAsync();
-        return new CliRunner.Result(p.ExitCode, await stdout, await stderr);
     }
 }

@@ -35,6 +35,16 @@ internal static class Programs
         }
     }
 
+    /// <summary>A TCP port on 127.0.0.1 that was free a moment ago.</summary>
+    public static int FreePort()
+    {
+        System.Net.Sockets.TcpListener probe = new(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        int port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        return port;
+    }
+
     public static Task<Result> LeakhoundAsync(params string[] args) => RunAsync("dotnet", [Leakhound, .. args], 120);
 
     /// <summary>Opens <paramref name="url"/> in headless Chromium (tests/e2e/render.js) and returns what the page shows.</summary>

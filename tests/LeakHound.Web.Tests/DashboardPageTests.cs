@@ -6,19 +6,10 @@ namespace LeakHound.Web.Tests;
 /// <summary>The dashboard of a real watch, in real headless Chromium, updating live while a sample target leaks.</summary>
 public sealed class DashboardPageTests
 {
-    private static int FreePort()
-    {
-        System.Net.Sockets.TcpListener probe = new(System.Net.IPAddress.Loopback, 0);
-        probe.Start();
-        int port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        return port;
-    }
-
     [Fact]
     public async Task Dashboard_UpdatesLive_WhileATargetRuns()
     {
-        int port = FreePort();
+        int port = Programs.FreePort();
         ProcessStartInfo info = new("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (string a in (string[])[Programs.Leakhound, "run", "--interval", "0.2s", "--duration", "40s", "--min-span", "4s", "--format", "json",
                      "--no-runtime-counters", "--serve", $"127.0.0.1:{port}", "--", "dotnet", Programs.Leakhound, "demo-target", "leak", "--tick", "0.05",

@@ -214,7 +214,7 @@ public sealed class WatchSession(IReadOnlyList<WatchedTarget> targets, WatchSett
             Record(target, t, series, value);
         }
 
-        StartHeapDiffOnLeak(target, t);
+        StartHeapDiffOnLeak(target);
 
         // How resident memory splits: the GC's committed memory (or its heap size) against everything else.
         double? managed = batch.TryGetValue(LeakHound.Probes.EventPipe.RuntimeCounterNames.GcCommitted, out double committed) ? committed
@@ -227,7 +227,7 @@ public sealed class WatchSession(IReadOnlyList<WatchedTarget> targets, WatchSett
     }
 
     /// <summary>--heapdiff-on-leak: once the managed heap is judged a leak, find which types grow (in the background).</summary>
-    private void StartHeapDiffOnLeak(WatchedTarget target, double t)
+    private void StartHeapDiffOnLeak(WatchedTarget target)
     {
         if (!settings.HeapDiffOnLeak || target.HeapDiff is not null
             || !target.Book.SeriesNames.Contains(LeakHound.Probes.EventPipe.RuntimeCounterNames.GcHeapSize)
