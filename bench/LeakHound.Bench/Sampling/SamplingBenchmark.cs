@@ -23,7 +23,8 @@ internal static class SamplingBenchmark
         {
             Thread.Sleep(500);
             int[] pids = children.Select(c => c.Id).ToArray();
-            double raw = RawReadNs(pids);
+            double raw = RawReadNs(pids, withChildren: false);
+            double rawTree = RawReadNs(pids, withChildren: true);
             double probe;
             using (ProcessTreeSampler sampler = new(pids, includeChildren: false))
             {
@@ -50,8 +51,11 @@ internal static class SamplingBenchmark
             md.AppendLine("|---|---|---|---|");
             Row(md, "raw: pread status + stat(fd dir), tight loop", raw, raw);
             Row(md, "LeakHound probe (RSS, anon, swap, threads, FDs)", probe, raw);
-            Row(md, "LeakHound probe + tree discovery (children of every task)", withTree, raw);
+            Row(md, "raw: the same + pread of the main thread's children file, tight loop", rawTree, raw);
+            Row(md, "LeakHound probe + tree discovery (single-threaded parents: kept-open children file)", withTree, raw);
             Row(md, "LeakHound probe + PSS (smaps_rollup, read every 10 s by default)", pss, raw);
+            md.AppendLine();
+            md.AppendLine(string.Create(CultureInfo.InvariantCulture, $"Probe + tree discovery against the raw reads of the same files (status, fd stat, children file): {withTree / rawTree:0.00}×."));
             return md.ToString();
         }
         finally
@@ -64,9 +68,10 @@ internal static class SamplingBenchmark
     private static void Row(StringBuilder md, string what, double ns, double raw) =>
         md.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| {what} | {ns / 1000:0.0} | {ns / raw:0.00}× | {1e9 / ns:N0} |"));
 
-    private static double RawReadNs(int[] pids)
+    private static double RawReadNs(int[] pids, bool withChildren)
     {
         SafeFileHandle[] handles = pids.Select(p => File.OpenHandle($"/proc/{p}/status")).ToArray();
+        SafeFileHandle[] children = withChildren ? pids.Select(p => File.OpenHandle($"/proc/{p}/task/{p}/children")).ToArray() : [];
         string[] fdDirs = pids.Select(p => $"/proc/{p}/fd").ToArray();
         byte[] buffer = new byte[4096];
         try
@@ -77,12 +82,16 @@ internal static class SamplingBenchmark
                 {
                     RandomAccess.Read(handles[i], buffer, 0);
                     _ = NativeStat.Size(fdDirs[i]);
+                    if (withChildren)
+                    {
+                        RandomAccess.Read(children[i], buffer, 0);
+                    }
                 }
             }) / pids.Length;
         }
         finally
         {
-            foreach (SafeFileHandle h in handles)
+            foreach (SafeFileHandle h in handles.Concat(children))
             {
                 h.Dispose();
             }

@@ -2,7 +2,7 @@ using System.Buffers.Text;
 
 namespace LeakHound.Probes.Proc;
 
-/// <summary>Allocation-free parsing of the "Key:   value kB" lines of /proc status-like files.</summary>
+/// <summary>Allocation-free parsing of /proc files: "Key:   value kB" lines of status-like files, space-separated integers.</summary>
 internal static class ProcParsing
 {
     /// <summary>The number after <paramref name="key"/> at the start of a line, times 1024 when followed by "kB"; null if absent.</summary>
@@ -35,5 +35,29 @@ internal static class ProcParsing
         }
 
         return null;
+    }
+
+    /// <summary>Adds every space- or newline-separated integer of <paramref name="text"/> (a /proc children file) to <paramref name="into"/>.</summary>
+    public static void AddIntegers(ReadOnlySpan<byte> text, List<int> into)
+    {
+        while (!text.IsEmpty)
+        {
+            text = text.TrimStart(" \n"u8);
+            if (text.IsEmpty)
+            {
+                break;
+            }
+
+            if (Utf8Parser.TryParse(text, out int value, out int used))
+            {
+                into.Add(value);
+                text = text[used..];
+            }
+            else
+            {
+                int skip = text.IndexOfAny(" \n"u8);
+                text = skip < 0 ? [] : text[skip..];
+            }
+        }
     }
 }

@@ -71,11 +71,18 @@ public sealed class ProcessTreeSampler : IDisposable
     private void Discover()
     {
         Stack<int> pending = new(_probes.Keys);
+        List<int> children = [];
         while (pending.Count > 0)
         {
             int parent = pending.Pop();
+            children.Clear();
             bool singleThreaded = _threads.TryGetValue(parent, out double threads) && threads <= 1;
-            foreach (int child in ProcessTree.ChildrenOf(parent, singleThreaded))
+            if (!(singleThreaded && _probes.TryGetValue(parent, out ProcessProbe? parentProbe) && parentProbe.AddMainThreadChildren(children)))
+            {
+                children.AddRange(ProcessTree.ChildrenOf(parent, singleThreaded));
+            }
+
+            foreach (int child in children)
             {
                 if (!_probes.ContainsKey(child) && ProcessProbe.TryOpen(child) is { } probe)
                 {

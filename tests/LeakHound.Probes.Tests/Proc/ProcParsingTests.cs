@@ -21,4 +21,16 @@ public sealed class ProcParsingTests
     [Fact]
     public void Field_Garbage_IsNull() =>
         Assert.Null(ProcParsing.Field("VmRSS:\tlots kB\n"u8, "VmRSS:"u8));
+
+    [Theory]
+    [InlineData("", new int[0])]
+    [InlineData("4021 4022 \n", new[] { 4021, 4022 })]
+    [InlineData("  17\n\n99", new[] { 17, 99 })]
+    [InlineData("12 x 13", new[] { 12, 13 })]
+    public void AddIntegers_ChildrenFile_EveryPid(string text, int[] expected)
+    {
+        List<int> into = [1];
+        ProcParsing.AddIntegers(Encoding.ASCII.GetBytes(text), into);
+        Assert.Equal([1, .. expected], into);
+    }
 }

@@ -80,6 +80,33 @@ public sealed class ProcessTreeSamplerTests
     }
 
     [Fact]
+    public async Task Sample_ChildrenStartedLater_JoinThroughTheKeptOpenChildrenFile()
+    {
+        // The shell is single-threaded, so its children are read through one kept-open children file: children forked
+        // after several samples (and a grandchild of theirs) must still join.
+        using Process shell = Process.Start(new ProcessStartInfo("sh", ["-c", "sleep 0.8; sleep 30 & sh -c 'sleep 30 & wait' & wait"]))!;
+        try
+        {
+            using ProcessTreeSampler sampler = new([shell.Id]);
+            TreeSnapshot snap = sampler.Sample(false);
+            int before = snap.ProcessCount;
+            for (int i = 0; i < 60 && snap.ProcessCount < 4; i++)
+            {
+                await Task.Delay(100);
+                snap = sampler.Sample(false);
+            }
+
+            Assert.True(before <= 2, $"the later children were already there ({before} processes)");
+            Assert.Equal(4, snap.ProcessCount);
+            Assert.Equal(2, snap.Processes.Count(p => p.Name == "sleep"));
+        }
+        finally
+        {
+            shell.Kill(entireProcessTree: true);
+        }
+    }
+
+    [Fact]
     public void Constructor_MissingPid_ThrowsWithPid()
     {
         ProcessNotFoundException e = Assert.Throws<ProcessNotFoundException>(() => new ProcessTreeSampler([int.MaxValue - 7]));
