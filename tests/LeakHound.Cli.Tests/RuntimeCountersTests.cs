@@ -20,6 +20,11 @@ public sealed class RuntimeCountersTests
         Assert.InRange(json.Series("dotnet_gc_heap_size_bytes").GetProperty("slope_per_second").GetDouble(), 1e6, 4e6); // 2.6 MB/s kept
         Assert.True(json.Series("dotnet_threadpool_threads").GetProperty("samples").GetInt32() > 5);
         Assert.NotEqual("leak", json.Verdict("dotnet_non_managed_bytes"));
+
+        // The first full collection comes early in a young process: what survived it is read from the GC events.
+        double live = json.Series("dotnet_gc_live_after_full_gc_bytes").GetProperty("current").GetDouble();
+        Assert.InRange(live, 1e5, json.Series("dotnet_gc_heap_size_bytes").GetProperty("current").GetDouble());
+        Assert.Equal("bytes", json.Series("dotnet_gc_live_after_full_gc_bytes").GetProperty("unit").GetString());
     }
 
     [Fact]

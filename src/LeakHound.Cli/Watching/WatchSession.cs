@@ -230,14 +230,17 @@ public sealed class WatchSession(IReadOnlyList<WatchedTarget> targets, WatchSett
     private void StartHeapDiffOnLeak(WatchedTarget target)
     {
         if (!settings.HeapDiffOnLeak || target.HeapDiff is not null
-            || !target.Book.SeriesNames.Contains(LeakHound.Probes.EventPipe.RuntimeCounterNames.GcHeapSize)
-            || target.Book[LeakHound.Probes.EventPipe.RuntimeCounterNames.GcHeapSize].Verdict != LeakHound.Core.Verdicts.Verdict.Leak)
+            || !(IsLeak(target, LeakHound.Probes.EventPipe.RuntimeCounterNames.GcHeapSize)
+                 || IsLeak(target, LeakHound.Probes.EventPipe.RuntimeCounterNames.LiveAfterFullGc)))
         {
             return;
         }
 
         StartHeapDiff(target, "managed heap leaks");
     }
+
+    private static bool IsLeak(WatchedTarget target, string series) =>
+        target.Book.SeriesNames.Contains(series) && target.Book[series].Verdict == LeakHound.Core.Verdicts.Verdict.Leak;
 
     /// <summary>Takes a heap diff of a .NET target in the background, once per watch; false when one was already taken.</summary>
     public bool StartHeapDiff(WatchedTarget target, string why)

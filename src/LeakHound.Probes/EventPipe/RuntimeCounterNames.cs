@@ -6,6 +6,9 @@ public static class RuntimeCounterNames
     /// <summary>Series of the managed heap that the RSS split uses.</summary>
     public const string GcHeapSize = "dotnet_gc_heap_size_bytes";
 
+    /// <summary>Bytes that survived the latest full (gen2) collection: the managed heap's floor, from the GC's events.</summary>
+    public const string LiveAfterFullGc = "dotnet_gc_live_after_full_gc_bytes";
+
     public const string GcCommitted = "dotnet_gc_committed_bytes";
 
     /// <summary>Resident memory that is not the GC's: native allocations, code, stacks, mapped files.</summary>

@@ -2,13 +2,16 @@ using System.Diagnostics.Tracing;
 using System.Globalization;
 using Microsoft.Diagnostics.NETCore.Client;
 using Microsoft.Diagnostics.Tracing;
+using Microsoft.Diagnostics.Tracing.Parsers;
+using Microsoft.Diagnostics.Tracing.Parsers.Clr;
 
 namespace LeakHound.Probes.EventPipe;
 
 /// <summary>
 /// Reads a .NET process's <c>System.Runtime</c> EventCounters over EventPipe (diagnostic IPC), without changing or
 /// restarting the target. Batches arrive about one interval late on a background thread; <see cref="TakeNew"/> hands
-/// each batch to the sampling loop once.
+/// each batch to the sampling loop once. The runtime's GC events (one start, end and heap-stats event per collection, at
+/// Informational level: no allocation sampling) add what survived the last full collection.
 /// </summary>
 public sealed class RuntimeCounterSession : IDisposable
 {
@@ -19,12 +22,18 @@ public sealed class RuntimeCounterSession : IDisposable
     private readonly object _gate = new();
     private Dictionary<string, double> _pending = new(StringComparer.Ordinal);
 
+    /// <summary>Generation condemned by the collection that just ended; its heap-stats event follows its end event.</summary>
+    private int _endedDepth = -1;
+    private double? _liveAfterFullGc;
+
     private RuntimeCounterSession(EventPipeSession session, double interval)
     {
         _session = session;
         _interval = interval;
         _source = new EventPipeEventSource(session.EventStream);
         _source.Dynamic.All += OnEvent;
+        _source.Clr.GCStop += e => _endedDepth = e.Depth;
+        _source.Clr.GCHeapStats += OnHeapStats;
         _reader = Task.Run(() =>
         {
             try
@@ -52,11 +61,15 @@ public sealed class RuntimeCounterSession : IDisposable
         }
 
         double interval = Math.Max(0.1, intervalSeconds);
-        EventPipeProvider provider = new("System.Runtime", EventLevel.Informational, 0,
-            new Dictionary<string, string> { ["EventCounterIntervalSec"] = interval.ToString(CultureInfo.InvariantCulture) });
+        EventPipeProvider[] providers =
+        [
+            new("System.Runtime", EventLevel.Informational, 0,
+                new Dictionary<string, string> { ["EventCounterIntervalSec"] = interval.ToString(CultureInfo.InvariantCulture) }),
+            new(ClrTraceEventParser.ProviderName, EventLevel.Informational, (long)ClrTraceEventParser.Keywords.GC),
+        ];
         try
         {
-            EventPipeSession session = new DiagnosticsClient(pid).StartEventPipeSession(provider, requestRundown: false);
+            EventPipeSession session = new DiagnosticsClient(pid).StartEventPipeSession(providers, requestRundown: false);
             return new RuntimeCounterSession(session, interval);
         }
         catch (Exception e) when (e is ServerNotAvailableException or UnsupportedCommandException or TimeoutException or IOException or UnauthorizedAccessException)
@@ -66,7 +79,10 @@ public sealed class RuntimeCounterSession : IDisposable
         }
     }
 
-    /// <summary>Values that arrived since the last call (series name → value in the series' unit); empty if none.</summary>
+    /// <summary>
+    /// Values that arrived since the last call (series name → value in the series' unit); empty if none. Each batch of
+    /// counters also carries the bytes live after the latest full collection, once there has been one.
+    /// </summary>
     public IReadOnlyDictionary<string, double> TakeNew()
     {
         lock (_gate)
@@ -74,6 +90,11 @@ public sealed class RuntimeCounterSession : IDisposable
             if (_pending.Count == 0)
             {
                 return _pending;
+            }
+
+            if (_liveAfterFullGc is { } live)
+            {
+                _pending[RuntimeCounterNames.LiveAfterFullGc] = live;
             }
 
             Dictionary<string, double> batch = _pending;
@@ -112,6 +133,27 @@ public sealed class RuntimeCounterSession : IDisposable
             {
                 _pending[series] = result;
             }
+        }
+    }
+
+    /// <summary>
+    /// After a gen2 collection (blocking or background) the bytes promoted from every generation, large and pinned
+    /// objects included, are what the program really retains. Between full collections the heap size also holds
+    /// everything promoted to gen2 since the last one, a rise that looks like a leak over any span shorter than the gen2
+    /// period.
+    /// </summary>
+    private void OnHeapStats(GCHeapStatsTraceData e)
+    {
+        if (_endedDepth != 2)
+        {
+            return;
+        }
+
+        _endedDepth = -1;
+        double live = (double)e.TotalPromotedSize0 + e.TotalPromotedSize1 + e.TotalPromotedSize2 + e.TotalPromotedSize3 + e.TotalPromotedSize4;
+        lock (_gate)
+        {
+            _liveAfterFullGc = live;
         }
     }
 
