@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 
 namespace LeakHound.Store;
@@ -52,21 +53,89 @@ public sealed class WatchStore : IDisposable
         }
 
         SqliteConnection db = new(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false, DefaultTimeout = 10 }.ToString());
-        db.Open();
-        Execute(db, "PRAGMA busy_timeout=10000; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
-        Execute(db, """
-            CREATE TABLE IF NOT EXISTS watches(id INTEGER PRIMARY KEY, started TEXT NOT NULL, command TEXT NOT NULL, targets TEXT NOT NULL,
-                ended TEXT, stopped_because TEXT);
-            CREATE TABLE IF NOT EXISTS series(id INTEGER PRIMARY KEY, watch_id INTEGER NOT NULL, name TEXT NOT NULL, UNIQUE(watch_id, name));
-            CREATE TABLE IF NOT EXISTS samples(series_id INTEGER NOT NULL, t REAL NOT NULL, value REAL NOT NULL);
-            CREATE INDEX IF NOT EXISTS samples_by_series ON samples(series_id, t);
-            """);
+        try
+        {
+            db.Open();
+            Execute(db, "PRAGMA busy_timeout=10000; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
+            Execute(db, """
+                CREATE TABLE IF NOT EXISTS watches(id INTEGER PRIMARY KEY, started TEXT NOT NULL, command TEXT NOT NULL, targets TEXT NOT NULL,
+                    ended TEXT, stopped_because TEXT);
+                CREATE TABLE IF NOT EXISTS series(id INTEGER PRIMARY KEY, watch_id INTEGER NOT NULL, name TEXT NOT NULL, UNIQUE(watch_id, name));
+                CREATE TABLE IF NOT EXISTS samples(series_id INTEGER NOT NULL, t REAL NOT NULL, value REAL NOT NULL);
+                CREATE INDEX IF NOT EXISTS samples_by_series ON samples(series_id, t);
+                """);
+        }
+        catch (SqliteException e)
+        {
+            db.Dispose();
+            throw new IOException(WhyNotWritable(path) ?? Describe(e), e); // SQLite's own message for a read-only file is "unable to open"
+        }
+
         if (maxPages is { } pages)
         {
             Execute(db, $"PRAGMA max_page_count={pages};");
         }
 
         return new WatchStore(db, warn) { Path = path };
+    }
+
+    /// <summary>
+    /// Opens an existing store only to read it (history, analyze): works on read-only media too, where SQLite cannot
+    /// create the WAL's shared-memory file — the store is then opened as immutable, which is safe because nothing can
+    /// write it there.
+    /// </summary>
+    public static WatchStore OpenReadOnly(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"no watch history at '{path}'", path);
+        }
+
+        string full = System.IO.Path.GetFullPath(path);
+        foreach (string source in (string[])[full, $"file:{Uri.EscapeDataString(full).Replace("%2F", "/", StringComparison.Ordinal)}?immutable=1"])
+        {
+            SqliteConnection db = new(new SqliteConnectionStringBuilder { DataSource = source, Mode = SqliteOpenMode.ReadOnly, Pooling = false, DefaultTimeout = 10 }.ToString());
+            try
+            {
+                db.Open();
+                Execute(db, "SELECT COUNT(*) FROM watches;");
+                return new WatchStore(db, _ => { }) { Path = path, Failed = true };
+            }
+            catch (SqliteException e) when (e.SqliteErrorCode is 14 or 8 or 10) // cannot open, read-only, I/O: try immutable
+            {
+                db.Dispose();
+                if (source != full)
+                {
+                    throw new IOException($"cannot read '{path}': {Describe(e)}", e);
+                }
+            }
+        }
+
+        throw new UnreachableException();
+    }
+
+    /// <summary>Why a store file cannot be opened for writing (read-only file system, permissions), or null if it can.</summary>
+    private static string? WhyNotWritable(string path)
+    {
+        try
+        {
+            if (File.Exists(path))
+            {
+                using FileStream _ = File.Open(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);
+            }
+            else
+            {
+                string probe = path + ".probe";
+                using (File.Create(probe)) { }
+                File.Delete(probe);
+            }
+
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return e.Message;
+        }
     }
 
     public static string DefaultPath()
@@ -306,7 +375,7 @@ public sealed class WatchStore : IDisposable
     {
         13 => "the disk or the store's size limit is full",
         8 => "the store is read-only",
-        10 => "I/O error",
+        10 => "I/O error: a read-only or immutable file, or a failing disk",
         _ => e.Message,
     };
 }

@@ -49,7 +49,7 @@ internal static class HistoryCommand
         return command;
     }
 
-    /// <summary>Opens a store that must already exist (reading it never creates one).</summary>
+    /// <summary>Opens a store that must already exist, read-only (reading it never creates or changes one).</summary>
     public static WatchStore OpenExisting(string? path)
     {
         string file = path ?? WatchStore.DefaultPath();
@@ -60,9 +60,9 @@ internal static class HistoryCommand
 
         try
         {
-            return WatchStore.Open(file, message => Console.Error.WriteLine($"leakhound: {message}"));
+            return WatchStore.OpenReadOnly(file);
         }
-        catch (Microsoft.Data.Sqlite.SqliteException e)
+        catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)
         {
             throw new LeakHoundException($"--store: cannot open '{file}': {e.Message}");
         }
