@@ -43,8 +43,7 @@ public sealed class WatchStore : IDisposable
     /// <summary>Opens (creating if needed) the store at <paramref name="path"/>.</summary>
     /// <param name="path">The SQLite file.</param>
     /// <param name="warn">Where problems met later (disk full) are reported, once.</param>
-    /// <param name="maxPages">Test seam: caps the database size (SQLite max_page_count) to provoke "disk full".</param>
-    public static WatchStore Open(string path, Action<string> warn, long? maxPages = null)
+    public static WatchStore Open(string path, Action<string> warn)
     {
         string? dir = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
         if (dir is not null)
@@ -69,11 +68,6 @@ public sealed class WatchStore : IDisposable
         {
             db.Dispose();
             throw new IOException(WhyNotWritable(path) ?? Describe(e), e); // SQLite's own message for a read-only file is "unable to open"
-        }
-
-        if (maxPages is { } pages)
-        {
-            Execute(db, $"PRAGMA max_page_count={pages};");
         }
 
         return new WatchStore(db, warn) { Path = path };
@@ -373,7 +367,7 @@ public sealed class WatchStore : IDisposable
 
     private static string Describe(SqliteException e) => e.SqliteErrorCode switch
     {
-        13 => "the disk or the store's size limit is full",
+        13 => "the disk is full",
         8 => "the store is read-only",
         10 => "I/O error: a read-only or immutable file, or a failing disk",
         _ => e.Message,

@@ -70,28 +70,30 @@ public sealed class StoreTests
     }
 
     [Fact]
-    public async Task FullStore_IsReportedOnce_AndTheWatchGoesOnInMemory()
+    public async Task FullDisk_IsReportedOnce_AndTheWatchGoesOnInMemory()
     {
-        string store = NewStore();
-        ProcessStartInfo info = new("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string a in (string[])[CliRunner.Dll, "run", "--store", store, "--interval", "0.02s", "--duration", "4s", "--format", "json", "--", "sleep", "10"])
+        // A real full disk: a 128 KiB tmpfs (needs root to mount, as the CI runs), full after a few hundred samples.
+        string mount = Path.Combine(Path.GetTempPath(), $"leakhound-full-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(mount);
+        CliRunner.Result mounted = await CliRunner.RunProgramAsync("mount", ["-t", "tmpfs", "-o", "size=128k", "tmpfs", mount]);
+        Assert.True(mounted.ExitCode == 0, $"this test needs to mount a tmpfs (root): {mounted}");
+        try
         {
-            info.ArgumentList.Add(a);
+            string store = Path.Combine(mount, "history.db");
+            CliRunner.Result r = await CliRunner.RunAsync("run", "--store", store, "--interval", "0.02s", "--duration", "4s", "--format", "json", "--", "sleep", "10");
+
+            Assert.True(r.ExitCode == 0, r.ToString());
+            Assert.Single(r.Stderr.Split('\n'), l => l.Contains("cannot write the watch history") && l.Contains("full") && l.Contains("the watch goes on in memory"));
+            long inMemory = JsonVerdicts.Parse(r.Stdout).Series("rss").GetProperty("samples").GetInt64();
+            long stored = (await History(store))[0].GetProperty("samples").GetInt64();
+            Assert.True(inMemory > 150, $"{inMemory} samples in memory");
+            Assert.True(stored > 0 && stored < inMemory * 7, $"{stored} stored of {inMemory * 7}");
         }
-
-        info.Environment["LEAKHOUND_STORE_MAX_PAGES"] = "12"; // a store of at most 48 KiB: full after a few hundred samples
-        using Process p = Process.Start(info)!;
-        Task<string> stdout = p.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = p.StandardError.ReadToEndAsync();
-        await p.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        string err = await stderr;
-
-        Assert.True(p.ExitCode == 0, err);
-        Assert.Single(err.Split('\n'), l => l.Contains("cannot write the watch history") && l.Contains("full") && l.Contains("the watch goes on in memory"));
-        long inMemory = JsonVerdicts.Parse(await stdout).Series("rss").GetProperty("samples").GetInt64();
-        long stored = (await History(store))[0].GetProperty("samples").GetInt64();
-        Assert.True(inMemory > 150, $"{inMemory} samples in memory");
-        Assert.True(stored < inMemory * 7, $"{stored} stored of {inMemory * 7}");
+        finally
+        {
+            await CliRunner.RunProgramAsync("umount", [mount]);
+            Directory.Delete(mount, recursive: true);
+        }
     }
 
     [Theory]

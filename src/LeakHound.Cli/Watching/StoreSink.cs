@@ -27,7 +27,7 @@ public sealed class StoreSink : ISampleSink
         WatchStore store;
         try
         {
-            store = WatchStore.Open(settings.StorePath!, message => Console.Error.WriteLine($"leakhound: {message}"), MaxPagesForTests());
+            store = WatchStore.Open(settings.StorePath!, message => Console.Error.WriteLine($"leakhound: {message}"));
         }
         catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)
         {
@@ -101,8 +101,4 @@ public sealed class StoreSink : ISampleSink
             target.Book.Record(t, series, value);
         }
     }
-
-    /// <summary>Test seam: LEAKHOUND_STORE_MAX_PAGES caps the store's size (SQLite max_page_count) to provoke a full disk.</summary>
-    private static long? MaxPagesForTests() =>
-        long.TryParse(Environment.GetEnvironmentVariable("LEAKHOUND_STORE_MAX_PAGES"), out long pages) ? pages : null;
 }
