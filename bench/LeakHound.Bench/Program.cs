@@ -4,7 +4,7 @@ using LeakHound.Bench.Sampling;
 using LeakHound.Bench.Scrape;
 using LeakHound.Bench.Throughput;
 
-// dotnet run -c Release --project bench/LeakHound.Bench -- [detection|sampling|throughput|scrape|heap|twins|hosting|scan|all]
+// dotnet run -c Release --project bench/LeakHound.Bench -- [detection|sampling|throughput|scrape|heap|twins|hosting|scan|scan-http|all]
 // Prints Markdown for docs/benchmarks.md; every comparison is measured in this same run.
 string what = args.Length > 0 ? args[0] : "all";
 if (what == "heap-target")
@@ -57,6 +57,12 @@ if (what is "scan" or "all")
 {
     Console.WriteLine("## Fleet scan classification");
     Console.WriteLine(LeakHound.Bench.Scan.ScanBenchmark.Run());
+}
+
+if (what is "scan-http" or "all")
+{
+    Console.WriteLine("## Fleet scan through a real Prometheus");
+    Console.WriteLine(LeakHound.Bench.Scan.ScanTransferBenchmark.Run(args.Length > 1 ? int.Parse(args[1]) : 10_000));
 }
 
 if (what is "throughput" or "all")

@@ -185,6 +185,19 @@ public sealed class PrometheusFixture : IAsyncLifetime
             }
         }
 
+        // A request counter on three instances; the first two restart twice (the counter drops to 0).
+        om.Append("# TYPE app_requests counter\n");
+        for (int i = 0; i < 3; i++)
+        {
+            double count = 0;
+            for (long t = start; t <= end; t += (long)StepSeconds)
+            {
+                bool restart = i < 2 && (t - start == (long)(day / 3) / 60 * 60 || t - start == (long)(2 * day / 3) / 60 * 60);
+                count = restart ? 0 : count + 1 + rng.Next(20);
+                om.Append($"app_requests_total{{instance=\"counter-{i}\"}} {count} {t}\n");
+            }
+        }
+
         om.Append("# EOF\n");
         return om.ToString();
     }

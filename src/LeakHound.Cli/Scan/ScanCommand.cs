@@ -32,10 +32,16 @@ internal static class ScanCommand
         DefaultValueFactory = _ => PrometheusClient.MaxPointsPerPage,
     };
 
+    private static readonly Option<int> ResponsePoints = new("--response-points")
+    {
+        Description = "Points of all series per request: pages get shorter when a query matches many series (lower it for a server with a small --query.max-samples)",
+        DefaultValueFactory = _ => 1_000_000,
+    };
+
     public static Command Create()
     {
         Command command = new("scan", "Give leak verdicts for every series of a PromQL query on a Prometheus server, ranked");
-        foreach (Option o in new Option[] { Server, Query, Range, Step, End, LimitQuery, Limit, MinSpan, Format, Top, EmitRules, Report, Commands.ReportCommand.Png, Timeout, PagePoints })
+        foreach (Option o in new Option[] { Server, Query, Range, Step, End, LimitQuery, Limit, MinSpan, Format, Top, EmitRules, Report, Commands.ReportCommand.Png, Timeout, PagePoints, ResponsePoints })
         {
             command.Options.Add(o);
         }
@@ -59,18 +65,20 @@ internal static class ScanCommand
             ? Quantity.TryParseBytes(l, out double b) ? b : throw new LeakHoundException($"--limit: '{l}' is not a size (examples: 512MiB, 1.5GiB)")
             : null;
         DetectorOptions options = DetectorOptions.Default with { MinSpanSeconds = WatchOptions.ParseDuration(parse.GetValue(MinSpan)!, "--min-span") };
-        if (query.Contains("_total", StringComparison.Ordinal) && !query.Contains("rate(", StringComparison.Ordinal) && !query.Contains("increase(", StringComparison.Ordinal))
-        {
-            Console.Error.WriteLine("leakhound: the query looks like a counter (_total), which only ever rises and resets on restart; scan rate(…[5m]) of it instead");
-        }
-
         int pagePoints = parse.GetValue(PagePoints);
         if (pagePoints is < 2 or > 11_000) { throw new LeakHoundException("--page-points must be between 2 and 11000"); }
-        using PrometheusClient prometheus = new(server, TimeSpan.FromSeconds(WatchOptions.ParseDuration(parse.GetValue(Timeout)!, "--timeout"))) { PagePoints = pagePoints };
+        int responsePoints = parse.GetValue(ResponsePoints);
+        if (responsePoints < 2) { throw new LeakHoundException("--response-points must be at least 2"); }
+        using PrometheusClient prometheus = new(server, TimeSpan.FromSeconds(WatchOptions.ParseDuration(parse.GetValue(Timeout)!, "--timeout")))
+        {
+            PagePoints = pagePoints,
+            MaxPointsPerResponse = responsePoints,
+        };
         FleetClassifier classifier = new(options);
         Dictionary<string, RangeSeries> labels = new(StringComparer.Ordinal);
         Stopwatch transfer = new();
         Stopwatch classify = new();
+        CounterDrops drops = new();
         try
         {
             transfer.Start();
@@ -81,6 +89,7 @@ internal static class ScanCommand
                 foreach (RangeSeries series in page)
                 {
                     labels.TryAdd(series.Key, series with { T = [], V = [] });
+                    drops.Count(series.Key, series.V);
                 }
 
                 classifier.Feed([.. page.Select(p => (p.Key, p.T, p.V))]);
@@ -99,6 +108,8 @@ internal static class ScanCommand
         {
             throw new LeakHoundException($"'{query}' matched no series between {end.AddSeconds(-range):u} and {end:u}", ExitCode.Target);
         }
+
+        await WarnAboutCountersAsync(prometheus, query, labels, drops, cancel);
 
         Func<string, double?> limitFor = _ => fixedLimit;
         if (parse.GetValue(LimitQuery) is { } limitQuery)
@@ -145,7 +156,7 @@ internal static class ScanCommand
         ExitCode code = leaks.Count > 0 ? ExitCode.Leak : ExitCode.NoLeak;
         if (format == "json")
         {
-            WriteJson(query, range, step, ranked, labels, code, classifier.PointCount, transfer.Elapsed, classify.Elapsed);
+            WriteJson(query, range, step, ranked, labels, code, classifier.PointCount, prometheus.Requests, transfer.Elapsed, classify.Elapsed);
         }
         else
         {
@@ -240,8 +251,61 @@ internal static class ScanCommand
         }
     }
 
+    /// <summary>
+    /// A raw counter only ever rises (and drops to 0 when its process restarts): any counter is "leaking" by that shape.
+    /// Says so, with the resets seen, for every metric of the result that Prometheus' metadata (or, without metadata,
+    /// the _total naming convention) calls a counter.
+    /// </summary>
+    private static async Task WarnAboutCountersAsync(PrometheusClient prometheus, string query, Dictionary<string, RangeSeries> labels, CounterDrops drops, CancellationToken cancel)
+    {
+        ILookup<string, string> byName = labels.Values.Where(r => r.Labels.ContainsKey("__name__")).ToLookup(r => r.Labels["__name__"], r => r.Key);
+        foreach (IGrouping<string, string> metric in byName.Take(20))
+        {
+            string? type = await prometheus.MetricTypeAsync(metric.Key, cancel);
+            bool counter = type is "counter" || (type is null && metric.Key.EndsWith("_total", StringComparison.Ordinal))
+                || (type is "histogram" or "summary" or "gaugehistogram" && (metric.Key.EndsWith("_count", StringComparison.Ordinal) || metric.Key.EndsWith("_sum", StringComparison.Ordinal) || metric.Key.EndsWith("_bucket", StringComparison.Ordinal)));
+            if (!counter)
+            {
+                continue;
+            }
+
+            int resets = metric.Sum(drops.For);
+            string seen = resets > 0 ? $"; {resets} counter reset(s) (restarts) seen in {metric.Count(k => drops.For(k) > 0)} of its {metric.Count()} series" : "";
+            Console.Error.WriteLine($"leakhound: '{metric.Key}' is a counter{(type is null ? " (by its name)" : "")}: it only ever rises and drops to 0 when its process restarts, so its verdicts say nothing about a leak{seen}; scan rate({metric.Key}[5m]) instead");
+        }
+
+        if (byName.Count == 0 && query.Contains("_total", StringComparison.Ordinal) && !query.Contains("rate(", StringComparison.Ordinal) && !query.Contains("increase(", StringComparison.Ordinal))
+        {
+            Console.Error.WriteLine("leakhound: the query looks like a counter (_total), which only ever rises and resets on restart; scan rate(…[5m]) of it instead");
+        }
+    }
+
+    /// <summary>Falls of each series (a counter's resets), counted across pages.</summary>
+    private sealed class CounterDrops
+    {
+        private readonly Dictionary<string, (double Last, int Drops)> _state = new(StringComparer.Ordinal);
+
+        public void Count(string key, double[] values)
+        {
+            (double last, int drops) = _state.TryGetValue(key, out var s) ? s : (double.NaN, 0);
+            foreach (double v in values)
+            {
+                if (v < last)
+                {
+                    drops++;
+                }
+
+                last = v;
+            }
+
+            _state[key] = (last, drops);
+        }
+
+        public int For(string key) => _state.TryGetValue(key, out var s) ? s.Drops : 0;
+    }
+
     private static void WriteJson(string query, double range, double step, IReadOnlyList<SeriesVerdict> ranked, Dictionary<string, RangeSeries> labels,
-        ExitCode code, long points, TimeSpan transfer, TimeSpan classify)
+        ExitCode code, long points, int requests, TimeSpan transfer, TimeSpan classify)
     {
         using Stream stdout = Console.OpenStandardOutput();
         using (Utf8JsonWriter w = Rendering.VerdictJson.CreateWriter(stdout))
@@ -254,6 +318,7 @@ internal static class ScanCommand
             w.WriteNumber("series", ranked.Count);
             w.WriteNumber("points", points);
             w.WriteNumber("leaking", ranked.Count(v => v.Verdict == Verdict.Leak));
+            w.WriteNumber("requests", requests);
             w.WriteNumber("transfer_seconds", transfer.TotalSeconds);
             w.WriteNumber("classify_seconds", classify.TotalSeconds);
             w.WriteNumber("exit_code", (int)code);

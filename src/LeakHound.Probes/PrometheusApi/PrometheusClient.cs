@@ -6,8 +6,10 @@ namespace LeakHound.Probes.PrometheusApi;
 
 /// <summary>
 /// Reads series from a Prometheus server over its HTTP API. Long ranges are split into pages of at most
-/// <see cref="MaxPointsPerPage"/> points per series (Prometheus refuses more than 11,000), returned one page at a time
-/// so a caller can feed detectors without holding the whole range in memory.
+/// <see cref="MaxPointsPerPage"/> points per series (Prometheus refuses more than 11,000) and, when a query matches many
+/// series, shorter pages so that no answer holds more than <see cref="MaxPointsPerResponse"/> points in all (Prometheus
+/// refuses queries that load more than --query.max-samples, 50 M by default, and a bigger answer is gigabytes of JSON).
+/// Pages come one at a time so a caller can feed detectors without holding the whole range in memory.
 /// </summary>
 public sealed class PrometheusClient(Uri server, TimeSpan timeout) : IDisposable
 {
@@ -18,6 +20,15 @@ public sealed class PrometheusClient(Uri server, TimeSpan timeout) : IDisposable
     /// <summary>Points per series per request.</summary>
     public int PagePoints { get; init; } = MaxPointsPerPage;
 
+    /// <summary>Points of all series per request (about 40 MB of JSON at a million).</summary>
+    public int MaxPointsPerResponse { get; init; } = 1_000_000;
+
+    /// <summary>The first page is short: the number of series a query matches is only known from an answer.</summary>
+    private const int FirstPagePoints = 60;
+
+    /// <summary>Range-query requests made so far (pages).</summary>
+    public int Requests { get; private set; }
+
     /// <summary>Warnings Prometheus attached to its answers (partial results and the like), each once.</summary>
     public HashSet<string> Warnings { get; } = [];
 
@@ -25,15 +36,30 @@ public sealed class PrometheusClient(Uri server, TimeSpan timeout) : IDisposable
     public async IAsyncEnumerable<IReadOnlyList<RangeSeries>> QueryRangeAsync(string query, DateTimeOffset start, DateTimeOffset end, TimeSpan step,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancel = default)
     {
-        TimeSpan page = step * (PagePoints - 1);
-        for (DateTimeOffset from = start; from <= end; from += page + step)
+        int points = Math.Min(PagePoints, FirstPagePoints);
+        int mostSeries = 0;
+        for (DateTimeOffset from = start; from <= end;)
         {
+            TimeSpan page = step * (points - 1);
             DateTimeOffset to = from + page < end ? from + page : end;
             string url = $"api/v1/query_range?query={Uri.EscapeDataString(query)}&start={Seconds(from)}&end={Seconds(to)}&step={step.TotalSeconds.ToString(CultureInfo.InvariantCulture)}";
-            using JsonDocument doc = await GetAsync(url, cancel);
-            yield return ReadMatrix(doc.RootElement.GetProperty("data"));
+            IReadOnlyList<RangeSeries> matrix;
+            Requests++;
+            using (JsonDocument doc = await GetAsync(url, cancel))
+            {
+                matrix = ReadMatrix(doc.RootElement.GetProperty("data"));
+            }
+
+            yield return matrix;
+            from = to + step;
+            mostSeries = Math.Max(mostSeries, matrix.Count);
+            points = mostSeries == 0 ? Math.Min(PagePoints, points * 2) : NextPagePoints(PagePoints, MaxPointsPerResponse, mostSeries);
         }
     }
+
+    /// <summary>Points per series for the next page: as many as allowed while the answer stays under the per-response budget.</summary>
+    public static int NextPagePoints(int pagePoints, int maxPointsPerResponse, int seriesSeen) =>
+        Math.Clamp(maxPointsPerResponse / Math.Max(1, seriesSeen), 2, pagePoints);
 
     /// <summary>An instant query's vector (e.g. the memory limits), as label sets and values.</summary>
     public async Task<IReadOnlyList<(IReadOnlyDictionary<string, string> Labels, double Value)>> QueryAsync(string query, DateTimeOffset at, CancellationToken cancel = default)
@@ -46,6 +72,48 @@ public sealed class PrometheusClient(Uri server, TimeSpan timeout) : IDisposable
         }
 
         return [.. data.GetProperty("result").EnumerateArray().Select(r => (Labels(r.GetProperty("metric")), Value(r.GetProperty("value")[1])))];
+    }
+
+    /// <summary>
+    /// The type Prometheus' metadata API knows for a metric name (counter, gauge, histogram, summary…), trying the base
+    /// name of a histogram's or summary's _bucket/_sum/_count series; null when it does not say (old server, no scrape
+    /// metadata, data loaded from blocks).
+    /// </summary>
+    public async Task<string?> MetricTypeAsync(string metric, CancellationToken cancel = default)
+    {
+        foreach (string name in CandidateNames(metric))
+        {
+            JsonElement data;
+            try
+            {
+                using JsonDocument doc = await GetAsync($"api/v1/metadata?metric={Uri.EscapeDataString(name)}", cancel);
+                data = doc.RootElement.GetProperty("data").Clone();
+            }
+            catch (PrometheusQueryException)
+            {
+                return null; // a server without the metadata API: the caller falls back to naming conventions
+            }
+
+            if (data.ValueKind == JsonValueKind.Object && data.TryGetProperty(name, out JsonElement entries)
+                && entries.EnumerateArray().Select(e => e.GetProperty("type").GetString()).FirstOrDefault(t => t is { Length: > 0 } and not "unknown") is { } type)
+            {
+                return type;
+            }
+        }
+
+        return null;
+    }
+
+    private static IEnumerable<string> CandidateNames(string metric)
+    {
+        yield return metric;
+        foreach (string suffix in (string[])["_bucket", "_sum", "_count", "_total"])
+        {
+            if (metric.EndsWith(suffix, StringComparison.Ordinal))
+            {
+                yield return metric[..^suffix.Length];
+            }
+        }
     }
 
     public void Dispose() => _http.Dispose();
