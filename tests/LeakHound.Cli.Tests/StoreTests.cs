@@ -72,28 +72,17 @@ public sealed class StoreTests
     [Fact]
     public async Task FullDisk_IsReportedOnce_AndTheWatchGoesOnInMemory()
     {
-        // A real full disk: a 128 KiB tmpfs (needs root to mount, as the CI runs), full after a few hundred samples.
-        string mount = Path.Combine(Path.GetTempPath(), $"leakhound-full-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(mount);
-        CliRunner.Result mounted = await CliRunner.RunProgramAsync("mount", ["-t", "tmpfs", "-o", "size=128k", "tmpfs", mount]);
-        Assert.True(mounted.ExitCode == 0, $"this test needs to mount a tmpfs (root): {mounted}");
-        try
-        {
-            string store = Path.Combine(mount, "history.db");
-            CliRunner.Result r = await CliRunner.RunAsync("run", "--store", store, "--interval", "0.02s", "--duration", "4s", "--format", "json", "--", "sleep", "10");
+        // A real full disk: a 128 KiB tmpfs, full after a few hundred samples.
+        await using Tmpfs disk = await Tmpfs.MountAsync("128k");
+        string store = Path.Combine(disk.Path, "history.db");
+        CliRunner.Result r = await CliRunner.RunAsync("run", "--store", store, "--interval", "0.02s", "--duration", "4s", "--format", "json", "--", "sleep", "10");
 
-            Assert.True(r.ExitCode == 0, r.ToString());
-            Assert.Single(r.Stderr.Split('\n'), l => l.Contains("cannot write the watch history") && l.Contains("full") && l.Contains("the watch goes on in memory"));
-            long inMemory = JsonVerdicts.Parse(r.Stdout).Series("rss").GetProperty("samples").GetInt64();
-            long stored = (await History(store))[0].GetProperty("samples").GetInt64();
-            Assert.True(inMemory > 150, $"{inMemory} samples in memory");
-            Assert.True(stored > 0 && stored < inMemory * 7, $"{stored} stored of {inMemory * 7}");
-        }
-        finally
-        {
-            await CliRunner.RunProgramAsync("umount", [mount]);
-            Directory.Delete(mount, recursive: true);
-        }
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Single(r.Stderr.Split('\n'), l => l.Contains("cannot write the watch history") && l.Contains("full") && l.Contains("the watch goes on in memory"));
+        long inMemory = JsonVerdicts.Parse(r.Stdout).Series("rss").GetProperty("samples").GetInt64();
+        long stored = (await History(store))[0].GetProperty("samples").GetInt64();
+        Assert.True(inMemory > 150, $"{inMemory} samples in memory");
+        Assert.True(stored > 0 && stored < inMemory * 7, $"{stored} stored of {inMemory * 7}");
     }
 
     [Theory]
@@ -137,51 +126,40 @@ public sealed class StoreTests
     [Fact]
     public async Task ReadOnlyFileSystem_HistoryStillReads_AWatchRefusesAnExplicitStore_AndWarnsForTheDefault()
     {
-        // A real read-only file system: a tmpfs remounted read-only (needs root, as the CI runs).
-        string mount = Path.Combine(Path.GetTempPath(), $"leakhound-ro-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(mount);
-        CliRunner.Result mounted = await CliRunner.RunProgramAsync("mount", ["-t", "tmpfs", "-o", "size=8m", "tmpfs", mount]);
-        Assert.True(mounted.ExitCode == 0, $"this test needs to mount a tmpfs (root): {mounted}");
-        try
+        // A real read-only file system: a tmpfs remounted read-only.
+        await using Tmpfs disk = await Tmpfs.MountAsync("8m");
+        string mount = disk.Path;
+        string store = Path.Combine(mount, "history.db");
+        CliRunner.Result written = await CliRunner.RunAsync("run", "--store", store, "--interval", "0.1s", "--duration", "1s", "--format", "json", "--", "sleep", "5");
+        Assert.True(written.ExitCode == 0, written.ToString());
+        await disk.MakeReadOnlyAsync();
+
+        // Reading needs no write access: history and analyze work on the read-only copy.
+        JsonElement watch = Assert.Single(await History(store));
+        CliRunner.Result analyzed = await CliRunner.RunAsync("analyze", "--store", store, "--watch", watch.GetProperty("id").GetInt64().ToString(), "--format", "json");
+        Assert.True(analyzed.ExitCode == 0, analyzed.ToString());
+        Assert.Equal(watch.GetProperty("samples").GetInt64(), JsonDocument.Parse(analyzed.Stdout).RootElement.GetProperty("samples").GetInt64());
+
+        // Writing: an explicit --store is a usage error that names the cause, before anything is started.
+        CliRunner.Result refused = await CliRunner.RunAsync("run", "--store", store, "--interval", "0.1s", "--duration", "1s", "--", "sleep", "5");
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("Read-only file system", Assert.Single(refused.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+
+        // The default store on a read-only data directory (a read-only container image): one warning, the watch goes on.
+        ProcessStartInfo info = new("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string a in (string[])[CliRunner.Dll, "run", "--interval", "0.1s", "--duration", "1s", "--format", "json", "--", "sleep", "5"])
         {
-            string store = Path.Combine(mount, "history.db");
-            CliRunner.Result written = await CliRunner.RunAsync("run", "--store", store, "--interval", "0.1s", "--duration", "1s", "--format", "json", "--", "sleep", "5");
-            Assert.True(written.ExitCode == 0, written.ToString());
-            CliRunner.Result remounted = await CliRunner.RunProgramAsync("mount", ["-o", "remount,ro", mount]);
-            Assert.True(remounted.ExitCode == 0, remounted.ToString());
-
-            // Reading needs no write access: history and analyze work on the read-only copy.
-            JsonElement watch = Assert.Single(await History(store));
-            CliRunner.Result analyzed = await CliRunner.RunAsync("analyze", "--store", store, "--watch", watch.GetProperty("id").GetInt64().ToString(), "--format", "json");
-            Assert.True(analyzed.ExitCode == 0, analyzed.ToString());
-            Assert.Equal(watch.GetProperty("samples").GetInt64(), JsonDocument.Parse(analyzed.Stdout).RootElement.GetProperty("samples").GetInt64());
-
-            // Writing: an explicit --store is a usage error that names the cause, before anything is started.
-            CliRunner.Result refused = await CliRunner.RunAsync("run", "--store", store, "--interval", "0.1s", "--duration", "1s", "--", "sleep", "5");
-            Assert.Equal(2, refused.ExitCode);
-            Assert.Contains("Read-only file system", Assert.Single(refused.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
-
-            // The default store on a read-only data directory (a read-only container image): one warning, the watch goes on.
-            ProcessStartInfo info = new("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (string a in (string[])[CliRunner.Dll, "run", "--interval", "0.1s", "--duration", "1s", "--format", "json", "--", "sleep", "5"])
-            {
-                info.ArgumentList.Add(a);
-            }
-
-            info.Environment["XDG_DATA_HOME"] = mount;
-            using Process p = Process.Start(info)!;
-            Task<string> stdout = p.StandardOutput.ReadToEndAsync();
-            Task<string> stderr = p.StandardError.ReadToEndAsync();
-            await p.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-            Assert.True(p.ExitCode == 0, await stderr);
-            Assert.Contains("no watch history this time", await stderr);
-            Assert.True(JsonVerdicts.Parse(await stdout).Series("rss").GetProperty("samples").GetInt64() >= 5);
+            info.ArgumentList.Add(a);
         }
-        finally
-        {
-            await CliRunner.RunProgramAsync("umount", [mount]);
-            Directory.Delete(mount, recursive: true);
-        }
+
+        info.Environment["XDG_DATA_HOME"] = mount;
+        using Process p = Process.Start(info)!;
+        Task<string> stdout = p.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.True(p.ExitCode == 0, await stderr);
+        Assert.Contains("no watch history this time", await stderr);
+        Assert.True(JsonVerdicts.Parse(await stdout).Series("rss").GetProperty("samples").GetInt64() >= 5);
     }
 
     [Fact]
