@@ -5,10 +5,11 @@ internal static class ProcessTree
 {
     private static readonly bool s_hasChildrenFiles = File.Exists($"/proc/{Environment.ProcessId}/task/{Environment.ProcessId}/children");
 
-    /// <summary>Direct children of a process (empty if it is gone).</summary>
-    /// <param name="pid">The parent.</param>
-    /// <param name="singleThreaded">Its only task is its main thread: one file to read instead of listing the task folder.</param>
-    public static IEnumerable<int> ChildrenOf(int pid, bool singleThreaded = false)
+    /// <summary>
+    /// Direct children of a process (empty if it is gone): the children file of every one of its threads, since any
+    /// thread may fork. (A single-threaded parent's one file is kept open by its <see cref="ProcessProbe"/> instead.)
+    /// </summary>
+    public static IEnumerable<int> ChildrenOf(int pid)
     {
         if (!s_hasChildrenFiles)
         {
@@ -18,8 +19,7 @@ internal static class ProcessTree
         List<int> children = [];
         try
         {
-            IEnumerable<string> tasks = singleThreaded ? [$"/proc/{pid}/task/{pid}"] : Directory.EnumerateDirectories($"/proc/{pid}/task");
-            foreach (string task in tasks)
+            foreach (string task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
             {
                 string text;
                 try

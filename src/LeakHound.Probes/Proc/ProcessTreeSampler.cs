@@ -7,7 +7,7 @@ public sealed class ProcessTreeSampler : IDisposable
     private readonly bool _includeChildren;
     private readonly Dictionary<int, ProcessProbe> _probes = [];
 
-    /// <summary>Thread counts from the last sample: single-threaded parents need one children file, not a task listing.</summary>
+    /// <summary>Thread counts from the last sample: a single-threaded parent's children are in one kept-open file, not a task listing.</summary>
     private readonly Dictionary<int, double> _threads = [];
 
     /// <exception cref="ProcessNotFoundException">A root process does not exist or its /proc entry cannot be read.</exception>
@@ -79,7 +79,7 @@ public sealed class ProcessTreeSampler : IDisposable
             bool singleThreaded = _threads.TryGetValue(parent, out double threads) && threads <= 1;
             if (!(singleThreaded && _probes.TryGetValue(parent, out ProcessProbe? parentProbe) && parentProbe.AddMainThreadChildren(children)))
             {
-                children.AddRange(ProcessTree.ChildrenOf(parent, singleThreaded));
+                children.AddRange(ProcessTree.ChildrenOf(parent)); // several threads, or no children file to keep open
             }
 
             foreach (int child in children)
