@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 
 namespace LeakHound.Store;
@@ -86,26 +85,37 @@ public sealed class WatchStore : IDisposable
         }
 
         string full = System.IO.Path.GetFullPath(path);
-        foreach (string source in (string[])[full, $"file:{Uri.EscapeDataString(full).Replace("%2F", "/", StringComparison.Ordinal)}?immutable=1"])
+        try
         {
-            SqliteConnection db = new(new SqliteConnectionStringBuilder { DataSource = source, Mode = SqliteOpenMode.ReadOnly, Pooling = false, DefaultTimeout = 10 }.ToString());
+            return OpenForReading(full, path);
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode is 14 or 8 or 10) // cannot open, read-only, I/O: try immutable
+        {
             try
             {
-                db.Open();
-                Execute(db, "SELECT COUNT(*) FROM watches;");
-                return new WatchStore(db, _ => { }) { Path = path, Failed = true };
+                return OpenForReading($"file:{Uri.EscapeDataString(full).Replace("%2F", "/", StringComparison.Ordinal)}?immutable=1", path);
             }
-            catch (SqliteException e) when (e.SqliteErrorCode is 14 or 8 or 10) // cannot open, read-only, I/O: try immutable
+            catch (SqliteException again) when (again.SqliteErrorCode is 14 or 8 or 10)
             {
-                db.Dispose();
-                if (source != full)
-                {
-                    throw new IOException($"cannot read '{path}': {Describe(e)}", e);
-                }
+                throw new IOException($"cannot read '{path}': {Describe(again)}", again);
             }
         }
+    }
 
-        throw new UnreachableException();
+    private static WatchStore OpenForReading(string source, string path)
+    {
+        SqliteConnection db = new(new SqliteConnectionStringBuilder { DataSource = source, Mode = SqliteOpenMode.ReadOnly, Pooling = false, DefaultTimeout = 10 }.ToString());
+        try
+        {
+            db.Open();
+            Execute(db, "SELECT COUNT(*) FROM watches;");
+            return new WatchStore(db, _ => { }) { Path = path, Failed = true }; // Failed: nothing is ever written through it
+        }
+        catch
+        {
+            db.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Why a store file cannot be opened for writing (read-only file system, permissions), or null if it can.</summary>

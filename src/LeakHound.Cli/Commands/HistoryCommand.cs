@@ -53,14 +53,13 @@ internal static class HistoryCommand
     public static WatchStore OpenExisting(string? path)
     {
         string file = path ?? WatchStore.DefaultPath();
-        if (!File.Exists(file))
-        {
-            throw new LeakHoundException($"--store: no watch history at '{file}' (run or watch with --store first)");
-        }
-
         try
         {
             return WatchStore.OpenReadOnly(file);
+        }
+        catch (FileNotFoundException)
+        {
+            throw new LeakHoundException($"--store: no watch history at '{file}' (run or watch with --store first)");
         }
         catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)
         {
