@@ -48,29 +48,17 @@ public static class PngCharts
 
         if (s.T.Length > 0)
         {
-            var samples = plot.Add.Scatter(s.T, Scaled(s.V));
-            samples.Color = Colors.Gray;
-            samples.LineWidth = 1;
-            samples.MarkerSize = 0;
-            samples.LegendText = "samples";
+            AddScatter(plot, s.T, Scaled(s.V), Colors.Gray, lineWidth: 1, markerSize: 0, "samples");
         }
 
         if (s.FloorT.Length > 0)
         {
-            var floor = plot.Add.Scatter(s.FloorT, Scaled(s.FloorV));
-            floor.Color = Colors.Blue;
-            floor.LineWidth = 0;
-            floor.MarkerSize = 5;
-            floor.LegendText = "floor";
+            AddScatter(plot, s.FloorT, Scaled(s.FloorV), Colors.Blue, lineWidth: 0, markerSize: 5, "floor");
         }
 
         if (s.TrendT.Length > 1)
         {
-            var trend = plot.Add.Scatter(s.TrendT, Scaled(s.TrendMid));
-            trend.Color = Colors.Red;
-            trend.LineWidth = 2;
-            trend.MarkerSize = 0;
-            trend.LegendText = "trend";
+            AddScatter(plot, s.TrendT, Scaled(s.TrendMid), Colors.Red, lineWidth: 2, markerSize: 0, "trend");
         }
 
         if (s.DetectedAtSeconds is { } detected)
@@ -86,6 +74,16 @@ public static class PngCharts
         plot.YLabel(bytes ? "MiB" : s.Name);
         plot.ShowLegend(Alignment.UpperLeft);
         return plot;
+    }
+
+    /// <summary>A line (markerSize 0) or a set of dots (lineWidth 0) with its legend entry.</summary>
+    private static void AddScatter(Plot plot, double[] x, double[] y, Color color, float lineWidth, float markerSize, string legend)
+    {
+        var scatter = plot.Add.Scatter(x, y);
+        scatter.Color = color;
+        scatter.LineWidth = lineWidth;
+        scatter.MarkerSize = markerSize;
+        scatter.LegendText = legend;
     }
 
     /// <summary>A file name from a series name: letters, digits, '-', '_' and '.'; runs of anything else become one '_'.</summary>
