@@ -27,7 +27,7 @@ public sealed class AnalyzeCommandTests
             ("rss", SyntheticSeries.Sawtooth(new Random(1), 1800, 1, 100e6, 50e6, 20, 20e3, 1e6)),
             ("fds", SyntheticSeries.Staircase(new Random(2), 1800, 1, 30, double.PositiveInfinity, 2))));
 
-        CliRunner.Result r = await CliRunner.RunAsync("analyze", file, "--format", "json", "--limit", "1GiB");
+        ProcessResult r = await CliRunner.RunAsync("analyze", file, "--format", "json", "--limit", "1GiB");
 
         Assert.True(r.ExitCode == 1, r.ToString());
         JsonVerdicts json = JsonVerdicts.Parse(r.Stdout);
@@ -53,7 +53,7 @@ public sealed class AnalyzeCommandTests
             csv.Append(string.Create(CultureInfo.InvariantCulture, $"{t},{v},{12 + (int)t % 2}\n"));
         }
 
-        CliRunner.Result r = await CliRunner.RunAsync("analyze", CliRunner.TempFile(csv.ToString()), "--format", "json");
+        ProcessResult r = await CliRunner.RunAsync("analyze", CliRunner.TempFile(csv.ToString()), "--format", "json");
 
         Assert.True(r.ExitCode == 0, r.ToString());
         JsonVerdicts json = JsonVerdicts.Parse(r.Stdout);
@@ -66,7 +66,7 @@ public sealed class AnalyzeCommandTests
     {
         string file = CliRunner.TempFile(LongCsv(("go_goroutines", SyntheticSeries.Staircase(new Random(4), 1200, 1, 10, 10, 0))));
 
-        CliRunner.Result r = await CliRunner.RunAsync("analyze", file);
+        ProcessResult r = await CliRunner.RunAsync("analyze", file);
 
         Assert.Equal(1, r.ExitCode);
         Assert.Contains("go_goroutines", r.Stdout);
@@ -82,7 +82,7 @@ public sealed class AnalyzeCommandTests
         (rows[10], rows[500]) = (rows[500], rows[10]);
         string file = CliRunner.TempFile("t_seconds,series,value\n" + string.Join('\n', rows));
 
-        CliRunner.Result r = await CliRunner.RunAsync("analyze", file, "--format", "json");
+        ProcessResult r = await CliRunner.RunAsync("analyze", file, "--format", "json");
 
         Assert.Equal(1, r.ExitCode);
         Assert.Contains("out of time order", r.Stderr);
@@ -98,7 +98,7 @@ public sealed class AnalyzeCommandTests
     [InlineData("{\"t_seconds\": 1, \"series\": \"rss\", \"value\": 1}\n{\"t_seconds\": }\n", "line 2")]
     public async Task Analyze_BadFile_OneLineErrorExitTwo(string content, string expected)
     {
-        CliRunner.Result r = await CliRunner.RunAsync("analyze", CliRunner.TempFile(content));
+        ProcessResult r = await CliRunner.RunAsync("analyze", CliRunner.TempFile(content));
 
         Assert.True(r.ExitCode == 2, r.ToString());
         Assert.Contains(expected, r.Stderr);
@@ -109,7 +109,7 @@ public sealed class AnalyzeCommandTests
     [Fact]
     public async Task Analyze_MissingFile_ExitTwo()
     {
-        CliRunner.Result r = await CliRunner.RunAsync("analyze", "/nonexistent/trace.csv");
+        ProcessResult r = await CliRunner.RunAsync("analyze", "/nonexistent/trace.csv");
 
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("no such file", r.Stderr);
@@ -120,7 +120,7 @@ public sealed class AnalyzeCommandTests
     {
         string file = CliRunner.TempFile(LongCsv(("big_bytes", SyntheticSeries.Staircase(new Random(6), 1200, 1, 0, 10, 0).Select(p => (p.T, 1e250 + p.Value * 1e240)))));
 
-        CliRunner.Result r = await CliRunner.RunAsync("analyze", file, "--format", "json");
+        ProcessResult r = await CliRunner.RunAsync("analyze", file, "--format", "json");
 
         Assert.True(r.ExitCode == 1, r.ToString());
         Assert.Equal("leak", JsonVerdicts.Parse(r.Stdout).Verdict("big_bytes"));
@@ -136,7 +136,7 @@ public sealed class AnalyzeCommandTests
             lines.Append(string.Create(CultureInfo.InvariantCulture, $"{{\"t_seconds\":{t},\"series\":\"threads\",\"value\":{v}}}\n"));
         }
 
-        CliRunner.Result r = await CliRunner.RunAsync(["analyze", "-", "--format", "json"], 60, lines.ToString());
+        ProcessResult r = await CliRunner.RunAsync(["analyze", "-", "--format", "json"], 60, lines.ToString());
 
         Assert.Equal(1, r.ExitCode);
         Assert.Equal("leak", JsonVerdicts.Parse(r.Stdout).Verdict("threads"));
@@ -145,7 +145,7 @@ public sealed class AnalyzeCommandTests
     [Fact]
     public async Task UnknownOption_ExitTwo()
     {
-        CliRunner.Result r = await CliRunner.RunAsync("analyze", "x.csv", "--frobnicate");
+        ProcessResult r = await CliRunner.RunAsync("analyze", "x.csv", "--frobnicate");
 
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("--frobnicate", r.Stderr);

@@ -5,7 +5,7 @@ public sealed class DemoCommandTests
     [Fact]
     public async Task Demo_LeakIsLeak_SawtoothAndPlateauAreNot()
     {
-        CliRunner.Result r = await CliRunner.RunAsync(["demo", "--format", "json"], 150);
+        ProcessResult r = await CliRunner.RunAsync(["demo", "--format", "json"], 150);
 
         Assert.True(r.ExitCode == 0, r.ToString());
         JsonVerdicts json = JsonVerdicts.Parse(r.Stdout);

@@ -6,13 +6,13 @@ namespace LeakHound.Cli.Tests;
 /// <summary><c>leakhound heapdiff</c> on real .NET processes leaking like the incidents, and a healthy twin.</summary>
 public sealed class HeapDiffCommandTests
 {
-    private static async Task<(CliRunner.Result Result, JsonDocument? Json)> DiffAsync(string kind)
+    private static async Task<(ProcessResult Result, JsonDocument? Json)> DiffAsync(string kind)
     {
         using Process target = CliRunner.Start("demo-target", kind, "--tick", "0.1", "--period", "100", "--max-seconds", "60");
         try
         {
             await Task.Delay(1500);
-            CliRunner.Result r = await CliRunner.RunAsync(["heapdiff", "--pid", target.Id.ToString(), "--interval", "2s", "--format", "json", "--top", "5"], 90);
+            ProcessResult r = await CliRunner.RunAsync(["heapdiff", "--pid", target.Id.ToString(), "--interval", "2s", "--format", "json", "--top", "5"], 90);
             return (r, r.Stdout.Length > 0 ? JsonDocument.Parse(r.Stdout) : null);
         }
         finally
@@ -28,7 +28,7 @@ public sealed class HeapDiffCommandTests
     [Fact]
     public async Task UnboundedStaticCache_NamesContactFirst_PathThroughTheStaticField()
     {
-        (CliRunner.Result r, JsonDocument? json) = await DiffAsync("contactcache");
+        (ProcessResult r, JsonDocument? json) = await DiffAsync("contactcache");
 
         Assert.True(r.ExitCode == 1, r.ToString());
         JsonElement first = First(json!);
@@ -43,7 +43,7 @@ public sealed class HeapDiffCommandTests
     [Fact]
     public async Task HandlerPerReconnect_NamesHandlerFirst_PathThroughTheStaticEvent()
     {
-        (CliRunner.Result r, JsonDocument? json) = await DiffAsync("handlers");
+        (ProcessResult r, JsonDocument? json) = await DiffAsync("handlers");
 
         Assert.True(r.ExitCode == 1, r.ToString());
         JsonElement first = First(json!);
@@ -54,7 +54,7 @@ public sealed class HeapDiffCommandTests
     [Fact]
     public async Task TimerPerConnection_NamesItsStateFirst_PathThroughTheTimerQueue()
     {
-        (CliRunner.Result r, JsonDocument? json) = await DiffAsync("timers");
+        (ProcessResult r, JsonDocument? json) = await DiffAsync("timers");
 
         Assert.True(r.ExitCode == 1, r.ToString());
         JsonElement first = First(json!);
@@ -65,7 +65,7 @@ public sealed class HeapDiffCommandTests
     [Fact]
     public async Task BoundedLruTwin_NoTypeGrows()
     {
-        (CliRunner.Result r, JsonDocument? json) = await DiffAsync("contactcache-lru");
+        (ProcessResult r, JsonDocument? json) = await DiffAsync("contactcache-lru");
 
         Assert.True(r.ExitCode == 0, r.ToString());
         Assert.Equal(0, json!.RootElement.GetProperty("growing").GetArrayLength());
@@ -77,7 +77,7 @@ public sealed class HeapDiffCommandTests
         using Process sleep = Process.Start("sleep", "20");
         try
         {
-            CliRunner.Result r = await CliRunner.RunAsync("heapdiff", "--pid", sleep.Id.ToString(), "--interval", "1s");
+            ProcessResult r = await CliRunner.RunAsync("heapdiff", "--pid", sleep.Id.ToString(), "--interval", "1s");
 
             Assert.Equal(3, r.ExitCode);
             Assert.Contains("not a .NET process", r.Stderr);
@@ -91,7 +91,7 @@ public sealed class HeapDiffCommandTests
     [Fact]
     public async Task MissingPid_ExitsThree()
     {
-        CliRunner.Result r = await CliRunner.RunAsync("heapdiff", "--pid", "999999999");
+        ProcessResult r = await CliRunner.RunAsync("heapdiff", "--pid", "999999999");
 
         Assert.Equal(3, r.ExitCode);
         Assert.Single(r.Stderr.Trim().Split('\n'));

@@ -10,9 +10,9 @@ public sealed class MetricsScrapeTests
     [Fact]
     public async Task HandlerPerReconnect_GaugeIsLeak_FixedTwinIsNot()
     {
-        int port = CliRunner.FreePort();
-        CliRunner.Result leak = await CliRunner.RunAsync(Watch(port, "leak"));
-        CliRunner.Result fixedTwin = await CliRunner.RunAsync(Watch(CliRunner.FreePort(), "fixed"));
+        int port = Repo.FreePort();
+        ProcessResult leak = await CliRunner.RunAsync(Watch(port, "leak"));
+        ProcessResult fixedTwin = await CliRunner.RunAsync(Watch(Repo.FreePort(), "fixed"));
 
         Assert.True(leak.ExitCode == 1, leak.ToString());
         JsonVerdicts json = JsonVerdicts.Parse(leak.Stdout);
@@ -29,7 +29,7 @@ public sealed class MetricsScrapeTests
     [Fact]
     public async Task MetricPattern_NarrowsSeries()
     {
-        CliRunner.Result r = await CliRunner.RunAsync(Watch(CliRunner.FreePort(), "leak", "--metric", "go_*"));
+        ProcessResult r = await CliRunner.RunAsync(Watch(Repo.FreePort(), "leak", "--metric", "go_*"));
 
         JsonVerdicts json = JsonVerdicts.Parse(r.Stdout);
         string[] series = json.Root.GetProperty("verdicts").EnumerateArray().Select(v => v.GetProperty("series").GetString()!).ToArray();
@@ -41,7 +41,7 @@ public sealed class MetricsScrapeTests
     [Fact]
     public async Task MalformedPageForAWhile_ReportedOnce_WatchGoesOn()
     {
-        CliRunner.Result r = await CliRunner.RunAsync(Watch(CliRunner.FreePort(), "malformed"));
+        ProcessResult r = await CliRunner.RunAsync(Watch(Repo.FreePort(), "malformed"));
 
         Assert.True(r.ExitCode == 1, r.ToString());
         string[] notices = r.Stderr.Split('\n').Where(l => l.StartsWith("leakhound:", StringComparison.Ordinal)).ToArray();
@@ -57,8 +57,8 @@ public sealed class MetricsScrapeTests
     [Fact]
     public async Task RefusedEndpoint_OneNotice_ProcSignalsStillJudged()
     {
-        int closed = CliRunner.FreePort();
-        CliRunner.Result r = await CliRunner.RunAsync("run", "--interval", "0.1s", "--duration", "2s", "--format", "json",
+        int closed = Repo.FreePort();
+        ProcessResult r = await CliRunner.RunAsync("run", "--interval", "0.1s", "--duration", "2s", "--format", "json",
             "--metrics-url", $"http://127.0.0.1:{closed}/metrics", "--", "sleep", "10");
 
         Assert.True(r.ExitCode == 0, r.ToString());
@@ -69,7 +69,7 @@ public sealed class MetricsScrapeTests
     [Fact]
     public async Task BadMetricsUrl_IsUsageError()
     {
-        CliRunner.Result r = await CliRunner.RunAsync("run", "--metrics-url", "ftp://x/metrics", "--", "sleep", "1");
+        ProcessResult r = await CliRunner.RunAsync("run", "--metrics-url", "ftp://x/metrics", "--", "sleep", "1");
 
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("--metrics-url", r.Stderr);

@@ -38,12 +38,12 @@ public sealed class PrometheusFixture : IAsyncLifetime
         await File.WriteAllTextAsync(openMetrics, Generate(End));
 
         string data = Path.Combine(_dir, "data");
-        CliRunner.Result created = await CliRunner.RunProgramAsync("promtool", ["tsdb", "create-blocks-from", "openmetrics", openMetrics, data]);
+        ProcessResult created = await ChildProcess.RunAsync("promtool", ["tsdb", "create-blocks-from", "openmetrics", openMetrics, data]);
         Assert.True(created.ExitCode == 0, $"promtool failed: {created}");
 
         // Two live services scraped every second: the reconnect leak and its fixed twin (tests/fixtures/node).
-        int leakPort = CliRunner.FreePort();
-        int fixedPort = CliRunner.FreePort();
+        int leakPort = Repo.FreePort();
+        int fixedPort = Repo.FreePort();
         foreach ((int livePort, string mode) in new[] { (leakPort, "leak"), (fixedPort, "fixed") })
         {
             ProcessStartInfo node = new("node") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
@@ -73,7 +73,7 @@ public sealed class PrometheusFixture : IAsyncLifetime
                   - targets: ["127.0.0.1:{{fixedPort}}"]
                     labels: { mode: fixed }
             """);
-        int port = CliRunner.FreePort();
+        int port = Repo.FreePort();
         ProcessStartInfo info = new("prometheus") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (string a in (string[])[$"--config.file={config}", $"--storage.tsdb.path={data}", $"--web.listen-address=127.0.0.1:{port}",
                      "--storage.tsdb.retention.time=30d", "--query.max-samples=50000000"])

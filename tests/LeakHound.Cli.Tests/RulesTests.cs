@@ -10,7 +10,7 @@ public sealed class RulesTests
     [Fact]
     public async Task LeakRule_PostsOnePayloadWithinTheCooldown_AndPassesCommandArgumentsIntact()
     {
-        int port = CliRunner.FreePort();
+        int port = Repo.FreePort();
         using HttpListener receiver = new();
         receiver.Prefixes.Add($"http://127.0.0.1:{port}/");
         receiver.Start();
@@ -42,7 +42,7 @@ public sealed class RulesTests
             },
         }));
 
-        CliRunner.Result r = await CliRunner.RunAsync(["run", "--interval", "0.1s", "--min-span", "6s", "--duration", "18s", "--format", "json",
+        ProcessResult r = await CliRunner.RunAsync(["run", "--interval", "0.1s", "--min-span", "6s", "--duration", "18s", "--format", "json",
             "--no-runtime-counters", "--rules", rules, "--", "dotnet", CliRunner.Dll, "demo-target", "leak", "--tick", "0.05", "--bytes-per-tick", "131072",
             "--max-seconds", "60"], 90);
         stop.Cancel();
@@ -67,7 +67,7 @@ public sealed class RulesTests
         string rules = Path.Combine(Path.GetTempPath(), $"leakhound-rules-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(rules, "{ \"rules\": [\n  { \"when\": { \"verdict\": \"leak\" },\n    \"do\": [ \"page-me\" ] } ] }\n");
 
-        CliRunner.Result r = await CliRunner.RunAsync("run", "--rules", rules, "--duration", "1s", "--", "sleep", "3");
+        ProcessResult r = await CliRunner.RunAsync("run", "--rules", rules, "--duration", "1s", "--", "sleep", "3");
 
         Assert.Equal(2, r.ExitCode);
         Assert.Contains($"--rules: {rules}:3: unknown action 'page-me'", r.Stderr);

@@ -10,7 +10,7 @@ public sealed class RunLifecycleTests
     [Fact]
     public async Task TargetExitingMidWatch_EndsTheWatchWithAVerdict()
     {
-        CliRunner.Result r = await CliRunner.RunAsync("run", "--interval", "0.1s", "--format", "json", "--", "sh", "-c", "sleep 1.5; exit 3");
+        ProcessResult r = await CliRunner.RunAsync("run", "--interval", "0.1s", "--format", "json", "--", "sh", "-c", "sleep 1.5; exit 3");
 
         Assert.True(r.ExitCode == 0, r.ToString());
         JsonVerdicts json = JsonVerdicts.Parse(r.Stdout);
@@ -25,7 +25,7 @@ public sealed class RunLifecycleTests
     [Fact]
     public async Task JsonFormat_KeepsStdoutForJson_TargetOutputGoesToStderr()
     {
-        CliRunner.Result r = await CliRunner.RunAsync("run", "--interval", "0.1s", "--format", "json", "--", "sh", "-c", "echo hello-from-target; sleep 0.5");
+        ProcessResult r = await CliRunner.RunAsync("run", "--interval", "0.1s", "--format", "json", "--", "sh", "-c", "echo hello-from-target; sleep 0.5");
 
         JsonVerdicts.Parse(r.Stdout); // must be pure JSON
         Assert.DoesNotContain("hello-from-target", r.Stdout);
@@ -35,7 +35,7 @@ public sealed class RunLifecycleTests
     [Fact]
     public async Task TableFormat_PassesTargetOutputThrough()
     {
-        CliRunner.Result r = await CliRunner.RunAsync("run", "--interval", "0.1s", "--", "sh", "-c", "echo passthrough-line; sleep 0.5");
+        ProcessResult r = await CliRunner.RunAsync("run", "--interval", "0.1s", "--", "sh", "-c", "echo passthrough-line; sleep 0.5");
 
         Assert.Equal(0, r.ExitCode);
         Assert.Contains("passthrough-line", r.Stdout);
@@ -46,7 +46,7 @@ public sealed class RunLifecycleTests
     public async Task TargetLog_CapturesBothStreams()
     {
         string log = Path.Combine(Path.GetTempPath(), $"leakhound-log-{Guid.NewGuid():N}.txt");
-        CliRunner.Result r = await CliRunner.RunAsync("run", "--interval", "0.1s", "--target-log", log, "--format", "json", "--", "sh", "-c", "echo out-line; echo err-line >&2; sleep 0.3");
+        ProcessResult r = await CliRunner.RunAsync("run", "--interval", "0.1s", "--target-log", log, "--format", "json", "--", "sh", "-c", "echo out-line; echo err-line >&2; sleep 0.3");
 
         Assert.Equal(0, r.ExitCode);
         string text = await File.ReadAllTextAsync(log);
@@ -59,8 +59,8 @@ public sealed class RunLifecycleTests
     public async Task Out_RecordsATraceThatAnalyzeReadsBack()
     {
         string trace = Path.Combine(Path.GetTempPath(), $"leakhound-trace-{Guid.NewGuid():N}.csv");
-        CliRunner.Result recorded = await CliRunner.RunAsync(["run", "--interval", "0.1s", "--duration", "20s", "--out", trace, "--format", "json", "--", "node", CliRunner.Fixture("node/fd-leak.js"), "50", "60"], 90);
-        CliRunner.Result analyzed = await CliRunner.RunAsync("analyze", trace, "--min-span", "6s", "--format", "json");
+        ProcessResult recorded = await CliRunner.RunAsync(["run", "--interval", "0.1s", "--duration", "20s", "--out", trace, "--format", "json", "--", "node", CliRunner.Fixture("node/fd-leak.js"), "50", "60"], 90);
+        ProcessResult analyzed = await CliRunner.RunAsync("analyze", trace, "--min-span", "6s", "--format", "json");
 
         Assert.True(recorded.ExitCode is 0 or 1, recorded.ToString());
         string[] lines = File.ReadAllLines(trace);
@@ -95,7 +95,7 @@ public sealed class RunLifecycleTests
     [Fact]
     public async Task CommandNotFound_ExitsThree()
     {
-        CliRunner.Result r = await CliRunner.RunAsync("run", "--", "/no/such/program-xyz");
+        ProcessResult r = await CliRunner.RunAsync("run", "--", "/no/such/program-xyz");
 
         Assert.Equal(3, r.ExitCode);
         Assert.Contains("cannot start", r.Stderr);
@@ -109,7 +109,7 @@ public sealed class RunLifecycleTests
     [InlineData("--format", "xml")]
     public async Task BadOption_ExitsTwoWithOneLine(string option, string value)
     {
-        CliRunner.Result r = await CliRunner.RunAsync("run", option, value, "--", "sleep", "1");
+        ProcessResult r = await CliRunner.RunAsync("run", option, value, "--", "sleep", "1");
 
         Assert.Equal(2, r.ExitCode);
         Assert.Contains(option, r.Stderr);
@@ -119,7 +119,7 @@ public sealed class RunLifecycleTests
     [Fact]
     public async Task Watch_MissingPid_ExitsThreeWithOneLine()
     {
-        CliRunner.Result r = await CliRunner.RunAsync("watch", "--pid", "999999999", "--duration", "2s");
+        ProcessResult r = await CliRunner.RunAsync("watch", "--pid", "999999999", "--duration", "2s");
 
         Assert.Equal(3, r.ExitCode);
         Assert.Contains("999999999", r.Stderr);
@@ -133,7 +133,7 @@ public sealed class RunLifecycleTests
         using Process b = Process.Start("sleep", "30");
         try
         {
-            CliRunner.Result r = await CliRunner.RunAsync("watch", "--pid", a.Id.ToString(), "--pid", b.Id.ToString(), "--interval", "0.2s", "--duration", "2s", "--format", "json", "--limit", "1GiB");
+            ProcessResult r = await CliRunner.RunAsync("watch", "--pid", a.Id.ToString(), "--pid", b.Id.ToString(), "--interval", "0.2s", "--duration", "2s", "--format", "json", "--limit", "1GiB");
 
             Assert.True(r.ExitCode == 0, r.ToString());
             JsonVerdicts json = JsonVerdicts.Parse(r.Stdout);
@@ -153,7 +153,7 @@ public sealed class RunLifecycleTests
     public async Task Watch_ProcessExitsMidWatch_ReportsIt()
     {
         using Process a = Process.Start("sleep", "1");
-        CliRunner.Result r = await CliRunner.RunAsync("watch", "--pid", a.Id.ToString(), "--interval", "0.1s", "--duration", "20s", "--format", "json");
+        ProcessResult r = await CliRunner.RunAsync("watch", "--pid", a.Id.ToString(), "--interval", "0.1s", "--duration", "20s", "--format", "json");
 
         Assert.True(r.ExitCode == 0, r.ToString());
         JsonVerdicts json = JsonVerdicts.Parse(r.Stdout);

@@ -6,7 +6,7 @@ public sealed class RunNodeFixtureTests
     [Fact]
     public async Task UnconsumedStream_IsMemoryLeak()
     {
-        CliRunner.Result r = await CliRunner.RunAsync(RunFixtures.Node("stream-leak.js", "50", "65536", "60"));
+        ProcessResult r = await CliRunner.RunAsync(RunFixtures.Node("stream-leak.js", "50", "65536", "60"));
 
         Assert.True(r.ExitCode == 1, r.ToString());
         JsonVerdicts json = JsonVerdicts.Parse(r.Stdout);
@@ -19,7 +19,7 @@ public sealed class RunNodeFixtureTests
     [Fact]
     public async Task FixedStream_IsNotLeak()
     {
-        CliRunner.Result r = await CliRunner.RunAsync(RunFixtures.Healthy(RunFixtures.Node("stream-fixed.js", "50", "65536", "60")));
+        ProcessResult r = await CliRunner.RunAsync(RunFixtures.Healthy(RunFixtures.Node("stream-fixed.js", "50", "65536", "60")));
 
         Assert.True(r.ExitCode == 0, r.ToString());
         Assert.NotEqual("leak", JsonVerdicts.Parse(r.Stdout).Verdict("rss"));
@@ -28,8 +28,8 @@ public sealed class RunNodeFixtureTests
     [Fact]
     public async Task UnclosedFiles_IsFdLeak_AndFixedTwinIsNot()
     {
-        CliRunner.Result leak = await CliRunner.RunAsync(RunFixtures.Node("fd-leak.js", "100", "60", "0"));
-        CliRunner.Result fixedTwin = await CliRunner.RunAsync(RunFixtures.Healthy(RunFixtures.Node("fd-leak.js", "100", "60", "1")));
+        ProcessResult leak = await CliRunner.RunAsync(RunFixtures.Node("fd-leak.js", "100", "60", "0"));
+        ProcessResult fixedTwin = await CliRunner.RunAsync(RunFixtures.Healthy(RunFixtures.Node("fd-leak.js", "100", "60", "1")));
 
         Assert.True(leak.ExitCode == 1, leak.ToString());
         JsonVerdicts json = JsonVerdicts.Parse(leak.Stdout);
@@ -42,8 +42,8 @@ public sealed class RunNodeFixtureTests
     [Fact]
     public async Task WorkerPerReconnect_IsThreadLeak_AndFixedTwinIsNot()
     {
-        CliRunner.Result leak = await CliRunner.RunAsync(RunFixtures.Node("thread-leak.js", "300", "60", "0"));
-        CliRunner.Result fixedTwin = await CliRunner.RunAsync(RunFixtures.Healthy(RunFixtures.Node("thread-leak.js", "300", "60", "1")));
+        ProcessResult leak = await CliRunner.RunAsync(RunFixtures.Node("thread-leak.js", "300", "60", "0"));
+        ProcessResult fixedTwin = await CliRunner.RunAsync(RunFixtures.Healthy(RunFixtures.Node("thread-leak.js", "300", "60", "1")));
 
         Assert.True(leak.ExitCode == 1, leak.ToString());
         Assert.Equal("leak", JsonVerdicts.Parse(leak.Stdout).Verdict("threads"));
@@ -54,7 +54,7 @@ public sealed class RunNodeFixtureTests
     public async Task BoundedCache_IsNotLeak()
     {
         // 40 entries of 256 KiB filled in 2 s, well inside the minimum span.
-        CliRunner.Result r = await CliRunner.RunAsync(RunFixtures.Healthy(RunFixtures.Node("plateau.js", "50", "40", "262144", "60")));
+        ProcessResult r = await CliRunner.RunAsync(RunFixtures.Healthy(RunFixtures.Node("plateau.js", "50", "40", "262144", "60")));
 
         Assert.True(r.ExitCode == 0, r.ToString());
         Assert.NotEqual("leak", JsonVerdicts.Parse(r.Stdout).Verdict("rss"));

@@ -6,8 +6,8 @@ public sealed class RunSampleTargetTests
     [Fact]
     public async Task ThreadPerReconnect_IsThreadLeak_ConstantPoolIsNot()
     {
-        CliRunner.Result leak = await CliRunner.RunAsync(RunFixtures.Sample("threadleak", "--tick", "0.1", "--period", "10"));
-        CliRunner.Result pool = await CliRunner.RunAsync(RunFixtures.Healthy(RunFixtures.Sample("threadpool", "--tick", "0.1", "--period", "10")));
+        ProcessResult leak = await CliRunner.RunAsync(RunFixtures.Sample("threadleak", "--tick", "0.1", "--period", "10"));
+        ProcessResult pool = await CliRunner.RunAsync(RunFixtures.Healthy(RunFixtures.Sample("threadpool", "--tick", "0.1", "--period", "10")));
 
         Assert.True(leak.ExitCode == 1, leak.ToString());
         JsonVerdicts json = JsonVerdicts.Parse(leak.Stdout);
@@ -19,7 +19,7 @@ public sealed class RunSampleTargetTests
     [Fact]
     public async Task UndisposedStreams_IsFdLeak()
     {
-        CliRunner.Result r = await CliRunner.RunAsync(RunFixtures.Sample("fdleak", "--tick", "0.05", "--period", "10"));
+        ProcessResult r = await CliRunner.RunAsync(RunFixtures.Sample("fdleak", "--tick", "0.05", "--period", "10"));
 
         Assert.True(r.ExitCode == 1, r.ToString());
         Assert.Equal("leak", JsonVerdicts.Parse(r.Stdout).Verdict("fds"));
@@ -28,7 +28,7 @@ public sealed class RunSampleTargetTests
     [Fact]
     public async Task HeavyChurn_IsSawtoothNotLeak()
     {
-        CliRunner.Result r = await CliRunner.RunAsync(RunFixtures.Healthy(RunFixtures.Sample("sawtooth", "--tick", "0.05", "--period", "10", "--bytes-per-tick", "2097152")));
+        ProcessResult r = await CliRunner.RunAsync(RunFixtures.Healthy(RunFixtures.Sample("sawtooth", "--tick", "0.05", "--period", "10", "--bytes-per-tick", "2097152")));
 
         Assert.True(r.ExitCode == 0, r.ToString());
         Assert.Equal("sawtooth", JsonVerdicts.Parse(r.Stdout).Verdict("rss"));
@@ -37,7 +37,7 @@ public sealed class RunSampleTargetTests
     [Fact]
     public async Task WarmingCache_IsPlateauNotLeak()
     {
-        CliRunner.Result r = await CliRunner.RunAsync(RunFixtures.Healthy(RunFixtures.Sample("plateau", "--tick", "0.05", "--period", "30", "--bytes-per-tick", "1048576")));
+        ProcessResult r = await CliRunner.RunAsync(RunFixtures.Healthy(RunFixtures.Sample("plateau", "--tick", "0.05", "--period", "30", "--bytes-per-tick", "1048576")));
 
         Assert.True(r.ExitCode == 0, r.ToString());
         Assert.Equal("plateau", JsonVerdicts.Parse(r.Stdout).Verdict("rss"));
@@ -51,7 +51,7 @@ public sealed class RunSampleTargetTests
         int until = Array.IndexOf(args, "--until-verdict");
         args = [.. args[..until], .. args[(until + 1)..]];
         args[Array.IndexOf(args, "40s")] = "15s";
-        CliRunner.Result r = await CliRunner.RunAsync(args);
+        ProcessResult r = await CliRunner.RunAsync(args);
 
         Assert.True(r.ExitCode == 1, r.ToString());
         Assert.Equal("leak", JsonVerdicts.Parse(r.Stdout).Verdict("rss"));

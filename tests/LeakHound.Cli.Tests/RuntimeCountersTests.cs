@@ -10,7 +10,7 @@ public sealed class RuntimeCountersTests
     [Fact]
     public async Task ManagedLeak_GcHeapIsLeak_AndRssSplitIsReported()
     {
-        CliRunner.Result r = await CliRunner.RunAsync(Run(["--duration", "16s"], "leak", "--tick", "0.05", "--bytes-per-tick", "131072"), 90);
+        ProcessResult r = await CliRunner.RunAsync(Run(["--duration", "16s"], "leak", "--tick", "0.05", "--bytes-per-tick", "131072"), 90);
 
         Assert.True(r.ExitCode == 1, r.ToString());
         Assert.Contains("reading .NET runtime counters", r.Stderr);
@@ -30,7 +30,7 @@ public sealed class RuntimeCountersTests
     [Fact]
     public async Task NativeChurn_ShowsOutsideTheManagedHeap()
     {
-        CliRunner.Result r = await CliRunner.RunAsync(Run(["--duration", "16s"], "sawtooth", "--tick", "0.05", "--period", "40", "--bytes-per-tick", "1048576"), 90);
+        ProcessResult r = await CliRunner.RunAsync(Run(["--duration", "16s"], "sawtooth", "--tick", "0.05", "--period", "40", "--bytes-per-tick", "1048576"), 90);
 
         // The churn is native memory: the split puts it outside the managed heap, which stays small.
         JsonVerdicts json = JsonVerdicts.Parse(r.Stdout);
@@ -43,7 +43,7 @@ public sealed class RuntimeCountersTests
     [Fact]
     public async Task NonDotnetTarget_NoRuntimeSeries_NoNotice()
     {
-        CliRunner.Result r = await CliRunner.RunAsync("run", "--interval", "0.2s", "--duration", "3s", "--format", "json", "--", "sleep", "10");
+        ProcessResult r = await CliRunner.RunAsync("run", "--interval", "0.2s", "--duration", "3s", "--format", "json", "--", "sleep", "10");
 
         Assert.DoesNotContain("runtime counters", r.Stderr);
         Assert.DoesNotContain("dotnet_", r.Stdout);
@@ -52,7 +52,7 @@ public sealed class RuntimeCountersTests
     [Fact]
     public async Task NoRuntimeCounters_Option_SkipsEventPipe()
     {
-        CliRunner.Result r = await CliRunner.RunAsync("run", "--interval", "0.2s", "--duration", "3s", "--format", "json", "--no-runtime-counters", "--",
+        ProcessResult r = await CliRunner.RunAsync("run", "--interval", "0.2s", "--duration", "3s", "--format", "json", "--no-runtime-counters", "--",
             "dotnet", CliRunner.Dll, "demo-target", "threadpool", "--max-seconds", "10");
 
         Assert.DoesNotContain("dotnet_gc_heap_size_bytes", r.Stdout);
@@ -62,7 +62,7 @@ public sealed class RuntimeCountersTests
     public async Task HeapDiffOnLeak_NamesTheLeakingTypeInTheWatchOutput_AndInTheReport()
     {
         string report = Path.Combine(Path.GetTempPath(), $"leakhound-report-{Guid.NewGuid():N}.html");
-        CliRunner.Result r = await CliRunner.RunAsync(Run(["--duration", "60s", "--until-verdict", "--heapdiff-on-leak", "--report", report], "contactcache", "--tick", "0.1", "--period", "300"), 120);
+        ProcessResult r = await CliRunner.RunAsync(Run(["--duration", "60s", "--until-verdict", "--heapdiff-on-leak", "--report", report], "contactcache", "--tick", "0.1", "--period", "300"), 120);
 
         Assert.True(r.ExitCode == 1, r.ToString());
         Assert.Contains("taking a heap diff", r.Stderr);
@@ -80,7 +80,7 @@ public sealed class RuntimeCountersTests
     [Fact]
     public async Task HeapDiffOnLeak_WithoutRuntimeCounters_IsUsageError()
     {
-        CliRunner.Result r = await CliRunner.RunAsync("run", "--heapdiff-on-leak", "--no-runtime-counters", "--", "sleep", "1");
+        ProcessResult r = await CliRunner.RunAsync("run", "--heapdiff-on-leak", "--no-runtime-counters", "--", "sleep", "1");
 
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("--heapdiff-on-leak", r.Stderr);

@@ -9,7 +9,7 @@ public sealed class ScanTests(PrometheusFixture prometheus) : IClassFixture<Prom
         ["scan", "--prometheus", prometheus.Url.ToString(), "--query", "app_memory_bytes", "--range", "24h", "--step", "60s",
          "--end", prometheus.End.ToString(), "--format", "json", .. extra];
 
-    private static (string Instance, string Kind, string Verdict, JsonElement V)[] Results(CliRunner.Result r) =>
+    private static (string Instance, string Kind, string Verdict, JsonElement V)[] Results(ProcessResult r) =>
         [.. JsonVerdicts.Parse(r.Stdout).Root.GetProperty("results").EnumerateArray().Select(x => (
             x.GetProperty("labels").GetProperty("instance").GetString()!,
             x.GetProperty("labels").GetProperty("kind").GetString()!,
@@ -21,7 +21,7 @@ public sealed class ScanTests(PrometheusFixture prometheus) : IClassFixture<Prom
     {
         string rules = Path.Combine(Path.GetTempPath(), $"leakhound-alerts-{Guid.NewGuid():N}.yml");
         string report = Path.Combine(Path.GetTempPath(), $"leakhound-scan-{Guid.NewGuid():N}.html");
-        CliRunner.Result r = await CliRunner.RunAsync(Scan("--limit-query", "app_memory_limit_bytes", "--emit-rules", rules, "--report", report), 120);
+        ProcessResult r = await CliRunner.RunAsync(Scan("--limit-query", "app_memory_limit_bytes", "--emit-rules", rules, "--report", report), 120);
 
         Assert.True(r.ExitCode == 1, r.ToString());
         var results = Results(r);
@@ -38,7 +38,7 @@ public sealed class ScanTests(PrometheusFixture prometheus) : IClassFixture<Prom
         string yaml = await File.ReadAllTextAsync(rules);
         Assert.Equal(PrometheusFixture.PerKind, yaml.Split("- alert: LeakHoundLeak").Length - 1);
         Assert.Contains("instance=\\\"leak-", yaml);
-        CliRunner.Result check = await CliRunner.RunProgramAsync("promtool", ["check", "rules", rules]);
+        ProcessResult check = await ChildProcess.RunAsync("promtool", ["check", "rules", rules]);
         Assert.True(check.ExitCode == 0, check.ToString());
         Assert.Contains($"SUCCESS: {PrometheusFixture.PerKind} rules found", check.Stdout);
     }
@@ -46,8 +46,8 @@ public sealed class ScanTests(PrometheusFixture prometheus) : IClassFixture<Prom
     [Fact]
     public async Task PagedQueries_GiveTheSameVerdicts()
     {
-        CliRunner.Result whole = await CliRunner.RunAsync(Scan(), 120);
-        CliRunner.Result paged = await CliRunner.RunAsync(Scan("--page-points", "300"), 120);
+        ProcessResult whole = await CliRunner.RunAsync(Scan(), 120);
+        ProcessResult paged = await CliRunner.RunAsync(Scan("--page-points", "300"), 120);
 
         Assert.True(paged.ExitCode == whole.ExitCode, paged.ToString());
         Dictionary<string, string> a = Results(whole).ToDictionary(x => x.Instance, x => x.Verdict);
@@ -60,8 +60,8 @@ public sealed class ScanTests(PrometheusFixture prometheus) : IClassFixture<Prom
     public async Task ManySeries_ShortenThePages_SameVerdicts()
     {
         // At most 6,000 points per answer: with the 122 series of the fixture, a page is about 49 points of each.
-        CliRunner.Result whole = await CliRunner.RunAsync(Scan(), 120);
-        CliRunner.Result paged = await CliRunner.RunAsync(Scan("--response-points", "6000"), 120);
+        ProcessResult whole = await CliRunner.RunAsync(Scan(), 120);
+        ProcessResult paged = await CliRunner.RunAsync(Scan("--response-points", "6000"), 120);
 
         Assert.True(paged.ExitCode == whole.ExitCode, paged.ToString());
         Assert.Equal(Results(whole).ToDictionary(x => x.Instance, x => x.Verdict).OrderBy(p => p.Key),
@@ -80,7 +80,7 @@ public sealed class ScanTests(PrometheusFixture prometheus) : IClassFixture<Prom
     [InlineData("no_such_metric_anywhere", "matched no series")]
     public async Task QueryProblems_ExitThree_WithTheReason(string query, string expected)
     {
-        CliRunner.Result r = await CliRunner.RunAsync(["scan", "--prometheus", prometheus.Url.ToString(), "--query", query, "--range", "1h", "--end", prometheus.End.ToString()]);
+        ProcessResult r = await CliRunner.RunAsync(["scan", "--prometheus", prometheus.Url.ToString(), "--query", query, "--range", "1h", "--end", prometheus.End.ToString()]);
 
         Assert.Equal(3, r.ExitCode);
         Assert.Contains(expected, r.Stderr);
@@ -96,7 +96,7 @@ public sealed class ScanTests(PrometheusFixture prometheus) : IClassFixture<Prom
             await Task.Delay(wait);
         }
 
-        CliRunner.Result r = await CliRunner.RunAsync("scan", "--prometheus", prometheus.Url.ToString(), "--query", "go_goroutines{job=\"live\"}",
+        ProcessResult r = await CliRunner.RunAsync("scan", "--prometheus", prometheus.Url.ToString(), "--query", "go_goroutines{job=\"live\"}",
             "--range", "175s", "--step", "1s", "--min-span", "60s", "--format", "json");
 
         Assert.True(r.ExitCode == 1, r.ToString());
@@ -113,7 +113,7 @@ public sealed class ScanTests(PrometheusFixture prometheus) : IClassFixture<Prom
     {
         // Loaded from blocks: no scrape metadata, so the _total convention says "counter"; two series restarted twice.
         string[] counterScan = [.. Scan().Select(x => x == "app_memory_bytes" ? "app_requests_total" : x)];
-        CliRunner.Result loaded = await CliRunner.RunAsync(counterScan, 120);
+        ProcessResult loaded = await CliRunner.RunAsync(counterScan, 120);
         string warning = Assert.Single(loaded.Stderr.Split('\n'), l => l.Contains("'app_requests_total' is a counter (by its name)"));
         Assert.Contains("4 counter reset(s) (restarts) seen in 2 of its 3 series", warning);
         Assert.Contains("rate(app_requests_total[5m])", warning);
@@ -125,19 +125,19 @@ public sealed class ScanTests(PrometheusFixture prometheus) : IClassFixture<Prom
             await Task.Delay(wait);
         }
 
-        CliRunner.Result live = await CliRunner.RunAsync("scan", "--prometheus", prometheus.Url.ToString(), "--query", "reconnects_total{job=\"live\"}",
+        ProcessResult live = await CliRunner.RunAsync("scan", "--prometheus", prometheus.Url.ToString(), "--query", "reconnects_total{job=\"live\"}",
             "--range", "20s", "--step", "1s", "--min-span", "5s", "--format", "json");
         Assert.Contains(live.Stderr.Split('\n'), l => l.Contains("'reconnects_total' is a counter:"));
 
         // A gauge draws no such warning.
-        CliRunner.Result gauge = await CliRunner.RunAsync(Scan(), 120);
+        ProcessResult gauge = await CliRunner.RunAsync(Scan(), 120);
         Assert.DoesNotContain("is a counter", gauge.Stderr);
     }
 
     [Fact]
     public async Task UnreachableServer_ExitsThree()
     {
-        CliRunner.Result r = await CliRunner.RunAsync("scan", "--prometheus", $"http://127.0.0.1:{CliRunner.FreePort()}", "--query", "up", "--range", "1h");
+        ProcessResult r = await CliRunner.RunAsync("scan", "--prometheus", $"http://127.0.0.1:{Repo.FreePort()}", "--query", "up", "--range", "1h");
 
         Assert.Equal(3, r.ExitCode);
         Assert.Contains("cannot reach Prometheus", r.Stderr);

@@ -16,7 +16,7 @@ public sealed class SoakCommandTests
     public async Task Iterations_ReconnectLeak_ReadsAsOneGoroutinePerIteration()
     {
         string junit = Path.Combine(Path.GetTempPath(), $"leakhound-junit-{Guid.NewGuid():N}.xml");
-        CliRunner.Result r = await CliRunner.RunAsync(Reconnects(CliRunner.FreePort(), "leak", junit), 90);
+        ProcessResult r = await CliRunner.RunAsync(Reconnects(Repo.FreePort(), "leak", junit), 90);
 
         Assert.True(r.ExitCode == 1, r.ToString());
         System.Text.Json.JsonElement goroutines = JsonVerdicts.Parse(r.Stdout).Root.GetProperty("growth").EnumerateArray()
@@ -32,7 +32,7 @@ public sealed class SoakCommandTests
     public async Task Iterations_FixedTwin_Passes()
     {
         string junit = Path.Combine(Path.GetTempPath(), $"leakhound-junit-{Guid.NewGuid():N}.xml");
-        CliRunner.Result r = await CliRunner.RunAsync(Reconnects(CliRunner.FreePort(), "fixed", junit), 90);
+        ProcessResult r = await CliRunner.RunAsync(Reconnects(Repo.FreePort(), "fixed", junit), 90);
 
         Assert.True(r.ExitCode == 0, r.ToString());
         Assert.Empty(XDocument.Load(junit).Descendants("failure"));
@@ -43,7 +43,7 @@ public sealed class SoakCommandTests
     {
         // 28 s of a +1-per-100-ms staircase: under CI load the fixture's timer drifts, its residuals are serially
         // correlated and 18 s of it once stayed at 99.6 % after the correction for that (see TrendTest).
-        CliRunner.Result r = await CliRunner.RunAsync(["soak", "--target", $"node {CliRunner.Fixture("node/fd-leak.js")} 100 60", "--ready-after", "0.5s",
+        ProcessResult r = await CliRunner.RunAsync(["soak", "--target", $"node {CliRunner.Fixture("node/fd-leak.js")} 100 60", "--ready-after", "0.5s",
             "--warmup", "2s", "--duration", "30s", "--min-span", "6s", "--interval", "0.1s", "--format", "json"], 90);
 
         Assert.True(r.ExitCode == 1, r.ToString());
@@ -54,7 +54,7 @@ public sealed class SoakCommandTests
     [Fact]
     public async Task TargetExitingBeforeReady_ExitsThree()
     {
-        CliRunner.Result r = await CliRunner.RunAsync("soak", "--target", "sh -c 'exit 4'", "--ready-url", $"http://127.0.0.1:{CliRunner.FreePort()}/", "--duration", "5s");
+        ProcessResult r = await CliRunner.RunAsync("soak", "--target", "sh -c 'exit 4'", "--ready-url", $"http://127.0.0.1:{Repo.FreePort()}/", "--duration", "5s");
 
         Assert.Equal(3, r.ExitCode);
         Assert.Contains("exited", r.Stderr);
@@ -66,7 +66,7 @@ public sealed class SoakCommandTests
     public async Task IterationMode_RefusesReportAndServe_ExitsTwo(string option)
     {
         string[] value = option == "--report" ? [Path.Combine(Path.GetTempPath(), "never.html")] : ["127.0.0.1:0"];
-        CliRunner.Result r = await CliRunner.RunAsync(["soak", "--target", "sleep 5", "--load", "http://127.0.0.1:9/x", "--iterations", "10", option, .. value]);
+        ProcessResult r = await CliRunner.RunAsync(["soak", "--target", "sleep 5", "--load", "http://127.0.0.1:9/x", "--iterations", "10", option, .. value]);
 
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("duration-mode soak", r.Stderr);
@@ -81,7 +81,7 @@ public sealed class SoakCommandTests
         string[] args = option == "--load"
             ? ["soak", "--target", "sleep 5", option, value]
             : ["soak", "--target", "sleep 5", "--load", "http://127.0.0.1:9/x", option, value];
-        CliRunner.Result r = await CliRunner.RunAsync(args);
+        ProcessResult r = await CliRunner.RunAsync(args);
 
         Assert.Equal(2, r.ExitCode);
         Assert.Contains(expected, r.Stderr);

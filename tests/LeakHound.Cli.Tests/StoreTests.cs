@@ -11,7 +11,7 @@ public sealed class StoreTests
 
     private static async Task<JsonElement[]> History(string store)
     {
-        CliRunner.Result r = await CliRunner.RunAsync("history", "--store", store, "--format", "json");
+        ProcessResult r = await CliRunner.RunAsync("history", "--store", store, "--format", "json");
         Assert.True(r.ExitCode == 0, r.ToString());
         return [.. JsonDocument.Parse(r.Stdout).RootElement.GetProperty("watches").EnumerateArray()];
     }
@@ -45,7 +45,7 @@ public sealed class StoreTests
             long storedBefore = killed.GetProperty("samples").GetInt64();
             double lastT = killed.GetProperty("seconds").GetDouble();
 
-            CliRunner.Result resumed = await CliRunner.RunAsync("watch", "--pid", target.Id.ToString(), "--store", store, "--resume",
+            ProcessResult resumed = await CliRunner.RunAsync("watch", "--pid", target.Id.ToString(), "--store", store, "--resume",
                 "--interval", "0.1s", "--duration", "2s", "--format", "json");
 
             Assert.True(resumed.ExitCode == 0, resumed.ToString());
@@ -59,7 +59,7 @@ public sealed class StoreTests
             long rssSamples = JsonVerdicts.Parse(resumed.Stdout).Series("rss").GetProperty("samples").GetInt64();
             Assert.True(rssSamples > storedBefore / 7 + 10, $"rss has {rssSamples} samples; {storedBefore} were stored over 7 series");
 
-            CliRunner.Result analyzed = await CliRunner.RunAsync("analyze", "--store", store, "--watch", after.GetProperty("id").GetInt64().ToString(), "--min-span", "1s", "--format", "json");
+            ProcessResult analyzed = await CliRunner.RunAsync("analyze", "--store", store, "--watch", after.GetProperty("id").GetInt64().ToString(), "--min-span", "1s", "--format", "json");
             Assert.True(analyzed.ExitCode is 0 or 1, analyzed.ToString());
             Assert.Equal(rssSamples, JsonVerdicts.Parse(analyzed.Stdout).Series("rss").GetProperty("samples").GetInt64());
         }
@@ -75,7 +75,7 @@ public sealed class StoreTests
         // A real full disk: a 128 KiB tmpfs, full after a few hundred samples.
         await using Tmpfs disk = await Tmpfs.MountAsync("128k");
         string store = Path.Combine(disk.Path, "history.db");
-        CliRunner.Result r = await CliRunner.RunAsync("run", "--store", store, "--interval", "0.02s", "--duration", "4s", "--format", "json", "--", "sleep", "10");
+        ProcessResult r = await CliRunner.RunAsync("run", "--store", store, "--interval", "0.02s", "--duration", "4s", "--format", "json", "--", "sleep", "10");
 
         Assert.True(r.ExitCode == 0, r.ToString());
         Assert.Single(r.Stderr.Split('\n'), l => l.Contains("cannot write the watch history") && l.Contains("full") && l.Contains("the watch goes on in memory"));
@@ -117,7 +117,7 @@ public sealed class StoreTests
     [Fact]
     public async Task History_WithoutAStore_ExitsTwo()
     {
-        CliRunner.Result r = await CliRunner.RunAsync("history", "--store", NewStore());
+        ProcessResult r = await CliRunner.RunAsync("history", "--store", NewStore());
 
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("no watch history at", r.Stderr);
@@ -130,18 +130,18 @@ public sealed class StoreTests
         await using Tmpfs disk = await Tmpfs.MountAsync("8m");
         string mount = disk.Path;
         string store = Path.Combine(mount, "history.db");
-        CliRunner.Result written = await CliRunner.RunAsync("run", "--store", store, "--interval", "0.1s", "--duration", "1s", "--format", "json", "--", "sleep", "5");
+        ProcessResult written = await CliRunner.RunAsync("run", "--store", store, "--interval", "0.1s", "--duration", "1s", "--format", "json", "--", "sleep", "5");
         Assert.True(written.ExitCode == 0, written.ToString());
         await disk.MakeReadOnlyAsync();
 
         // Reading needs no write access: history and analyze work on the read-only copy.
         JsonElement watch = Assert.Single(await History(store));
-        CliRunner.Result analyzed = await CliRunner.RunAsync("analyze", "--store", store, "--watch", watch.GetProperty("id").GetInt64().ToString(), "--format", "json");
+        ProcessResult analyzed = await CliRunner.RunAsync("analyze", "--store", store, "--watch", watch.GetProperty("id").GetInt64().ToString(), "--format", "json");
         Assert.True(analyzed.ExitCode == 0, analyzed.ToString());
         Assert.Equal(watch.GetProperty("samples").GetInt64(), JsonDocument.Parse(analyzed.Stdout).RootElement.GetProperty("samples").GetInt64());
 
         // Writing: an explicit --store is a usage error that names the cause, before anything is started.
-        CliRunner.Result refused = await CliRunner.RunAsync("run", "--store", store, "--interval", "0.1s", "--duration", "1s", "--", "sleep", "5");
+        ProcessResult refused = await CliRunner.RunAsync("run", "--store", store, "--interval", "0.1s", "--duration", "1s", "--", "sleep", "5");
         Assert.Equal(2, refused.ExitCode);
         Assert.Contains("Read-only file system", Assert.Single(refused.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
 
@@ -188,13 +188,13 @@ public sealed class StoreTests
 
             await Task.Delay(1000);
             // Immutable files (chattr +i): every further write fails, as on a disk gone read-only under the watch.
-            CliRunner.Result frozen = await CliRunner.RunProgramAsync("chattr", ["+i", .. files]);
+            ProcessResult frozen = await ChildProcess.RunAsync("chattr", ["+i", .. files]);
             Assert.True(frozen.ExitCode == 0, $"this test needs chattr on the temp folder: {frozen}");
             await p.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
         }
         finally
         {
-            await CliRunner.RunProgramAsync("chattr", ["-i", .. files.Where(File.Exists)]);
+            await ChildProcess.RunAsync("chattr", ["-i", .. files.Where(File.Exists)]);
         }
 
         string err = await stderr;

@@ -11,7 +11,7 @@ internal sealed class Tmpfs : IAsyncDisposable
     {
         string path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"leakhound-tmpfs-{Guid.NewGuid():N}");
         Directory.CreateDirectory(path);
-        CliRunner.Result mounted = await CliRunner.RunProgramAsync("mount", ["-t", "tmpfs", "-o", $"size={size}", "tmpfs", path]);
+        ProcessResult mounted = await ChildProcess.RunAsync("mount", ["-t", "tmpfs", "-o", $"size={size}", "tmpfs", path]);
         Assert.True(mounted.ExitCode == 0, $"this test needs to mount a tmpfs (root): {mounted}");
         return new Tmpfs(path);
     }
@@ -19,13 +19,13 @@ internal sealed class Tmpfs : IAsyncDisposable
     /// <summary>Remounts it read-only, as a file system that went read-only or a read-only container image.</summary>
     public async Task MakeReadOnlyAsync()
     {
-        CliRunner.Result remounted = await CliRunner.RunProgramAsync("mount", ["-o", "remount,ro", Path]);
+        ProcessResult remounted = await ChildProcess.RunAsync("mount", ["-o", "remount,ro", Path]);
         Assert.True(remounted.ExitCode == 0, remounted.ToString());
     }
 
     public async ValueTask DisposeAsync()
     {
-        await CliRunner.RunProgramAsync("umount", [Path]);
+        await ChildProcess.RunAsync("umount", [Path]);
         Directory.Delete(Path, recursive: true);
     }
 }

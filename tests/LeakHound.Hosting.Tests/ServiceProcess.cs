@@ -23,27 +23,12 @@ internal sealed class ServiceProcess : IAsyncDisposable
         get { lock (_output) { return _output.ToString(); } }
     }
 
-    public static string Dll
-    {
-        get
-        {
-            // The test assembly sits in bin/<Configuration>/net10.0; the sample is built in the same configuration.
-            string baseDir = AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar);
-            string framework = Path.GetFileName(baseDir);
-            string configuration = Path.GetFileName(Path.GetDirectoryName(baseDir)!);
-            string root = baseDir;
-            while (!File.Exists(Path.Combine(root, "LeakHound.sln")))
-            {
-                root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("repository root not found");
-            }
-
-            return Path.Combine(root, "samples", "LeakHound.SampleService", "bin", configuration, framework, "LeakHound.SampleService.dll");
-        }
-    }
+    /// <summary>The sample service, built in the same configuration as these tests.</summary>
+    public static string Dll => Repo.Built("samples/LeakHound.SampleService", "LeakHound.SampleService.dll");
 
     public static async Task<ServiceProcess> StartAsync(params string[] args)
     {
-        int port = FreePort();
+        int port = Repo.FreePort();
         ProcessStartInfo info = new("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add(Dll);
         info.ArgumentList.Add("--urls");
@@ -109,14 +94,5 @@ internal sealed class ServiceProcess : IAsyncDisposable
         {
             lock (_output) { _output.AppendLine(line); }
         }
-    }
-
-    private static int FreePort()
-    {
-        System.Net.Sockets.TcpListener probe = new(System.Net.IPAddress.Loopback, 0);
-        probe.Start();
-        int port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        return port;
     }
 }

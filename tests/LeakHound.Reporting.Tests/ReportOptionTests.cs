@@ -9,7 +9,7 @@ public sealed class ReportOptionTests
     public async Task Analyze_WithReport_WritesTheReportAndStillPrintsVerdicts()
     {
         string html = TempHtml();
-        Programs.Result r = await Programs.LeakhoundAsync("analyze", Path.Combine(Programs.RepoRoot, "bench", "corpus", "recorded", "leak-thread-per-reconnect.csv"), "--report", html, "--format", "json");
+        ProcessResult r = await Programs.LeakhoundAsync("analyze", Path.Combine(Repo.Root, "bench", "corpus", "recorded", "leak-thread-per-reconnect.csv"), "--report", html, "--format", "json");
 
         Assert.True(r.ExitCode == 1, r.ToString());
         Assert.Contains("\"verdict\": \"leak\"", r.Stdout);
@@ -21,7 +21,7 @@ public sealed class ReportOptionTests
     {
         string html = TempHtml();
         int before = Directory.GetFiles(Path.GetTempPath(), "leakhound-*.csv").Length;
-        Programs.Result r = await Programs.LeakhoundAsync("run", "--interval", "0.1s", "--duration", "2s", "--format", "json", "--report", html, "--", "sleep", "10");
+        ProcessResult r = await Programs.LeakhoundAsync("run", "--interval", "0.1s", "--duration", "2s", "--format", "json", "--report", html, "--", "sleep", "10");
 
         Assert.True(r.ExitCode == 0, r.ToString());
         string text = File.ReadAllText(html);
@@ -34,7 +34,7 @@ public sealed class ReportOptionTests
     [Fact]
     public async Task UnwritableReport_IsAClearError_AndTheVerdictsStillPrint()
     {
-        Programs.Result r = await Programs.LeakhoundAsync("run", "--interval", "0.1s", "--duration", "1s", "--format", "json", "--report", "/proc/no/such/dir/r.html", "--", "sleep", "5");
+        ProcessResult r = await Programs.LeakhoundAsync("run", "--interval", "0.1s", "--duration", "1s", "--format", "json", "--report", "/proc/no/such/dir/r.html", "--", "sleep", "5");
 
         Assert.Equal(0, r.ExitCode);
         Assert.Contains("\"verdicts\"", r.Stdout);
@@ -47,7 +47,7 @@ public sealed class ReportOptionTests
         string trace = Path.Combine(Path.GetTempPath(), $"leakhound-bad-{Guid.NewGuid():N}.csv");
         await File.WriteAllTextAsync(trace, "t_seconds,series,value\n1,rss,12\n2,rss,twelve\n");
 
-        Programs.Result r = await Programs.LeakhoundAsync("report", trace, "-o", TempHtml());
+        ProcessResult r = await Programs.LeakhoundAsync("report", trace, "-o", TempHtml());
 
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("line 3", r.Stderr);
@@ -57,8 +57,8 @@ public sealed class ReportOptionTests
     public async Task Png_WritesOneChartPerSignal()
     {
         string dir = Path.Combine(Path.GetTempPath(), $"leakhound-png-{Guid.NewGuid():N}");
-        string trace = Path.Combine(Programs.RepoRoot, "bench", "corpus", "recorded", "leak-broadcaster.csv");
-        Programs.Result r = await Programs.LeakhoundAsync("report", trace, "--png", dir);
+        string trace = Path.Combine(Repo.Root, "bench", "corpus", "recorded", "leak-broadcaster.csv");
+        ProcessResult r = await Programs.LeakhoundAsync("report", trace, "--png", dir);
 
         Assert.True(r.ExitCode == 1, r.ToString());
         string[] files = Directory.GetFiles(dir, "*.png").Select(Path.GetFileName).Order().ToArray()!;

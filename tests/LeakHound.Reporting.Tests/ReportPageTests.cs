@@ -8,14 +8,14 @@ namespace LeakHound.Reporting.Tests;
 /// </summary>
 public sealed class ReportPageTests
 {
-    private static string Recorded(string name) => Path.Combine(Programs.RepoRoot, "bench", "corpus", "recorded", name);
+    private static string Recorded(string name) => Path.Combine(Repo.Root, "bench", "corpus", "recorded", name);
 
     private static int Rows(string trace, string series) => File.ReadLines(trace).Count(l => l.Split(',') is [_, var s, _] && s == series);
 
-    private static async Task<(Programs.Result Cli, JsonElement Page)> ReportAsync(string trace, string screenshot)
+    private static async Task<(ProcessResult Cli, JsonElement Page)> ReportAsync(string trace, string screenshot)
     {
         string html = Path.Combine(Path.GetTempPath(), $"leakhound-report-{Guid.NewGuid():N}.html");
-        Programs.Result cli = await Programs.LeakhoundAsync("report", trace, "-o", html);
+        ProcessResult cli = await Programs.LeakhoundAsync("report", trace, "-o", html);
         Assert.True(File.Exists(html), cli.ToString());
         string shot = Path.Combine(Path.GetTempPath(), screenshot);
         return (cli, await Programs.RenderAsync(new Uri(html).AbsoluteUri, shot));
@@ -25,7 +25,7 @@ public sealed class ReportPageTests
     public async Task LeakingTrace_RendersEveryChart_WithAllPoints_AndTheLeakVerdict()
     {
         string trace = Recorded("leak-broadcaster.csv");
-        (Programs.Result cli, JsonElement page) = await ReportAsync(trace, "leakhound-report-leak.png");
+        (ProcessResult cli, JsonElement page) = await ReportAsync(trace, "leakhound-report-leak.png");
 
         Assert.Equal(1, cli.ExitCode);
         JsonElement[] charts = page.GetProperty("charts").EnumerateArray().ToArray();
@@ -46,7 +46,7 @@ public sealed class ReportPageTests
     public async Task HealthyTrace_RendersWithoutAnyLeakBadge()
     {
         string trace = Recorded("healthy-sawtooth.csv");
-        (Programs.Result cli, JsonElement page) = await ReportAsync(trace, "leakhound-report-healthy.png");
+        (ProcessResult cli, JsonElement page) = await ReportAsync(trace, "leakhound-report-healthy.png");
 
         Assert.Equal(0, cli.ExitCode);
         Assert.DoesNotContain("leak", page.GetProperty("badges").EnumerateArray().Select(b => b.GetString()));

@@ -9,7 +9,7 @@ public sealed class DashboardPageTests
     [Fact]
     public async Task Dashboard_UpdatesLive_WhileATargetRuns()
     {
-        int port = Programs.FreePort();
+        int port = Repo.FreePort();
         ProcessStartInfo info = new("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (string a in (string[])[Programs.Leakhound, "run", "--interval", "0.2s", "--duration", "40s", "--min-span", "4s", "--format", "json",
                      "--no-runtime-counters", "--serve", $"127.0.0.1:{port}", "--", "dotnet", Programs.Leakhound, "demo-target", "leak", "--tick", "0.05",
@@ -53,7 +53,7 @@ public sealed class DashboardPageTests
     [Fact]
     public async Task Serve_OnAnyAddressWithoutToken_ExitsTwo()
     {
-        Programs.Result r = await Programs.LeakhoundAsync("run", "--serve", "0.0.0.0:0", "--duration", "1s", "--", "sleep", "3");
+        ProcessResult r = await Programs.LeakhoundAsync("run", "--serve", "0.0.0.0:0", "--duration", "1s", "--", "sleep", "3");
 
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("--serve: 0.0.0.0:0 is reachable from other machines: give --token", r.Stderr);

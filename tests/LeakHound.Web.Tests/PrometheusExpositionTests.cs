@@ -25,7 +25,7 @@ public sealed class PrometheusExpositionTests
         await File.WriteAllTextAsync(file, PrometheusExposition.Write(Stores.Leaking(out _).Read()));
         Assert.True(File.Exists("/usr/bin/promtool"), "promtool is missing: install Debian's prometheus package (.ci/run does)");
 
-        Programs.Result r = await Programs.RunAsync("sh", ["-c", $"promtool check metrics < '{file}'"], 60);
+        ProcessResult r = await ChildProcess.RunAsync("sh", ["-c", $"promtool check metrics < '{file}'"], 60);
 
         Assert.True(r.ExitCode == 0, r.ToString());
         Assert.DoesNotContain("error", r.Stderr, StringComparison.OrdinalIgnoreCase);

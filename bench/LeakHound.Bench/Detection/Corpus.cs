@@ -85,7 +85,7 @@ internal static class Corpus
     /// <summary>Traces recorded with <c>leakhound run --out</c> from the sample programs; name them leak-*.csv or healthy-*.csv.</summary>
     private static IEnumerable<LabelledCase> Recorded()
     {
-        string dir = Path.Combine(RepoRoot(), "bench", "corpus", "recorded");
+        string dir = Path.Combine(Repo.Root, "bench", "corpus", "recorded");
         if (!Directory.Exists(dir))
         {
             yield break;
@@ -102,16 +102,5 @@ internal static class Corpus
             bool leaks = name.StartsWith("leak", StringComparison.Ordinal);
             yield return new LabelledCase($"recorded {name} ({series})", leaks, limit, samples[1].T - samples[0].T, samples, "recorded");
         }
-    }
-
-    public static string RepoRoot()
-    {
-        string dir = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(dir, "LeakHound.sln")))
-        {
-            dir = Path.GetDirectoryName(dir) ?? throw new InvalidOperationException("run the benchmark from inside the repository");
-        }
-
-        return dir;
     }
 }

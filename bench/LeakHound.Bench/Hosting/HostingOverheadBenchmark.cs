@@ -75,9 +75,9 @@ internal static class HostingOverheadBenchmark
 
     private static (double Rps, double P99) Measure(string[] serviceArgs)
     {
-        int port = LoopbackPort.Free();
+        int port = Repo.FreePort();
         ProcessStartInfo info = new("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(CliProcess.Built("samples/LeakHound.SampleService", "LeakHound.SampleService.dll"));
+        info.ArgumentList.Add(Repo.Built("samples/LeakHound.SampleService", "LeakHound.SampleService.dll"));
         foreach (string a in (string[])["--urls", $"http://127.0.0.1:{port}", .. serviceArgs])
         {
             info.ArgumentList.Add(a);

@@ -42,7 +42,7 @@ internal static class ScanTransferBenchmark
             load.Stop();
             long blockBytes = Directory.EnumerateFiles(data, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
 
-            int port = LoopbackPort.Free();
+            int port = Repo.FreePort();
             ProcessStartInfo info = new("prometheus") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
             string config = Path.Combine(dir, "prometheus.yml");
             File.WriteAllText(config, "global:\n  scrape_interval: 1m\n");
@@ -119,24 +119,10 @@ internal static class ScanTransferBenchmark
 
     private static void Exec(string program, string[] args, int timeoutSeconds)
     {
-        ProcessStartInfo info = new(program) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string a in args)
+        ProcessResult r = ChildProcess.RunAsync(program, args, timeoutSeconds).GetAwaiter().GetResult();
+        if (r.ExitCode != 0)
         {
-            info.ArgumentList.Add(a);
-        }
-
-        using Process p = Process.Start(info)!;
-        Task<string> stderr = p.StandardError.ReadToEndAsync();
-        Task<string> stdout = p.StandardOutput.ReadToEndAsync();
-        if (!p.WaitForExit(TimeSpan.FromSeconds(timeoutSeconds)))
-        {
-            p.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{program} did not finish in {timeoutSeconds}s");
-        }
-
-        if (p.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{program} exited {p.ExitCode}: {stderr.Result}{stdout.Result}");
+            throw new InvalidOperationException($"{program} exited {r.ExitCode}: {r.Stderr}{r.Stdout}");
         }
     }
 
@@ -173,11 +159,8 @@ internal static class ScanTransferBenchmark
 
     private static string PrometheusVersion()
     {
-        ProcessStartInfo info = new("prometheus", ["--version"]) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        using Process p = Process.Start(info)!;
-        string text = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        string first = text.Split('\n')[0];
+        ProcessResult r = ChildProcess.RunAsync("prometheus", ["--version"], 30).GetAwaiter().GetResult();
+        string first = (r.Stdout + r.Stderr).Split('\n')[0];
         return first.Split(' ') is [_, _, var version, ..] ? version.TrimEnd(',') : "?";
     }
 }

@@ -16,7 +16,7 @@ internal static class ScrapeBenchmark
     public static string Run()
     {
         string page = BuildPage();
-        int port = LoopbackPort.Free();
+        int port = Repo.FreePort();
         using HttpListener listener = new();
         listener.Prefixes.Add($"http://127.0.0.1:{port}/");
         listener.Start();

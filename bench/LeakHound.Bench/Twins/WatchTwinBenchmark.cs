@@ -71,7 +71,7 @@ internal static class WatchTwinBenchmark
 
     private static string Soak(int iterations, string mode)
     {
-        int port = LoopbackPort.Free();
+        int port = Repo.FreePort();
         (JsonDocument doc, double seconds) = CliProcess.Run([
             "soak", "--target", $"node \"{CliProcess.Fixture("metrics-server.js")}\" {port} {mode} 0 60",
             "--ready-url", $"http://127.0.0.1:{port}/healthz", "--metrics-url", $"http://127.0.0.1:{port}/metrics", "--metric", "go_*",

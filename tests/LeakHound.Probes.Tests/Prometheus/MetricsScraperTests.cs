@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using LeakHound.Probes.Prometheus;
 
@@ -15,7 +14,7 @@ public sealed class MetricsScraperTests : IDisposable
 
     public MetricsScraperTests()
     {
-        Port = FreePort();
+        Port = Repo.FreePort();
         _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
         _listener.Start();
         _ = Task.Run(ServeAsync);
@@ -114,7 +113,7 @@ public sealed class MetricsScraperTests : IDisposable
 
         ScrapeResult error = await scraper.ScrapeAsync(0, default);
         ScrapeResult timeout = await scraper.ScrapeAsync(1, default);
-        using MetricsScraper refused = new(new Uri($"http://127.0.0.1:{FreePort()}/metrics"), TimeSpan.FromSeconds(1));
+        using MetricsScraper refused = new(new Uri($"http://127.0.0.1:{Repo.FreePort()}/metrics"), TimeSpan.FromSeconds(1));
         ScrapeResult refusedResult = await refused.ScrapeAsync(0, default);
 
         Assert.Contains("503", error.Error);
@@ -140,15 +139,6 @@ public sealed class MetricsScraperTests : IDisposable
 
         Assert.Equal(120, kept);
         Assert.Equal(130, skipped);
-    }
-
-    private static int FreePort()
-    {
-        TcpListener probe = new(IPAddress.Loopback, 0);
-        probe.Start();
-        int port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        return port;
     }
 
     public void Dispose()
