@@ -116,6 +116,26 @@ public sealed class RunLifecycleTests
         Assert.Single(r.Stderr.Trim().Split('\n'));
     }
 
+    [Theory]
+    [InlineData("analyze")]
+    [InlineData("report")]
+    [InlineData("scan")]
+    public async Task BadLimit_EveryCommand_ExitsTwoWithOneLine(string command)
+    {
+        string trace = CliRunner.TempFile("t_seconds,series,value\n0,rss,1\n1,rss,2\n");
+        string[] args = command switch
+        {
+            "analyze" => ["analyze", trace],
+            "report" => ["report", trace, "-o", Path.ChangeExtension(trace, ".html")],
+            _ => ["scan", "--prometheus", $"http://127.0.0.1:{Repo.FreePort()}", "--query", "up"],
+        };
+
+        ProcessResult r = await CliRunner.RunAsync([.. args, "--limit", "lots"]);
+
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("--limit: 'lots' is not a size", Assert.Single(r.Stderr.Trim().Split('\n')));
+    }
+
     [Fact]
     public async Task Watch_MissingPid_ExitsThreeWithOneLine()
     {

@@ -55,11 +55,7 @@ internal static class AnalyzeCommand
             throw new LeakHoundException($"--format: '{format}' is not one of: table, json");
         }
 
-        double? limit = null;
-        if (parse.GetValue(Limit) is { } l)
-        {
-            limit = Quantity.TryParseBytes(l, out double b) ? b : throw new LeakHoundException($"--limit: '{l}' is not a size (examples: 512MiB, 1.5GiB)");
-        }
+        double? limit = WatchOptions.ParseLimit(parse.GetValue(Limit));
 
         DetectorOptions options = DetectorOptions.Default with { MinSpanSeconds = WatchOptions.ParseDuration(parse.GetValue(MinSpan)!, "--min-span") };
         Trace trace;

@@ -27,11 +27,7 @@ internal static class ReportCommand
         command.Options.Add(SeriesFilter);
         command.SetAction(parse =>
         {
-            double? limit = null;
-            if (parse.GetValue(Limit) is { } l)
-            {
-                limit = Quantity.TryParseBytes(l, out double b) ? b : throw new LeakHoundException($"--limit: '{l}' is not a size (examples: 512MiB, 1.5GiB)");
-            }
+            double? limit = WatchOptions.ParseLimit(parse.GetValue(Limit));
 
             string? output = parse.GetValue(Output);
             string? png = parse.GetValue(Png);

@@ -59,11 +59,7 @@ internal static class WatchOptions
         }
 
         double? duration = parse.GetValue(Duration) is { } d ? ParseDuration(d, "--duration") : null;
-        double? limit = null;
-        if (parse.GetValue(Limit) is { } l)
-        {
-            limit = Quantity.TryParseBytes(l, out double bytes) ? bytes : throw new LeakHoundException($"--limit: '{l}' is not a size (examples: 512MiB, 1.5GiB, 2G)");
-        }
+        double? limit = ParseLimit(parse.GetValue(Limit));
 
         string format = parse.GetValue(Format)!.ToLowerInvariant();
         if (parse.GetValue(HeapDiffOnLeak) && parse.GetValue(NoRuntimeCounters))
@@ -154,6 +150,12 @@ internal static class WatchOptions
             ? ep
             : throw new LeakHoundException($"--serve: '{text}' is not ADDR:PORT (examples: 127.0.0.1:7474, 0.0.0.0:8080, [::1]:7474)");
     }
+
+    /// <summary>The --limit of any command: a size such as 1.5GiB, or null when not given.</summary>
+    public static double? ParseLimit(string? text) =>
+        text is null ? null
+        : Quantity.TryParseBytes(text, out double bytes) ? bytes
+        : throw new LeakHoundException($"--limit: '{text}' is not a size (examples: 512MiB, 1.5GiB, 2G)");
 
     public static double ParseDuration(string text, string option) =>
         Quantity.TryParseDuration(text, out double s) ? s : throw new LeakHoundException($"{option}: '{text}' is not a duration (examples: 500ms, 30s, 5m, 1h30m)");

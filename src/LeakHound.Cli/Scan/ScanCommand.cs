@@ -61,9 +61,7 @@ internal static class ScanCommand
         DateTimeOffset end = ParseEnd(parse.GetValue(End));
         string format = parse.GetValue(Format)!.ToLowerInvariant();
         if (format is not ("table" or "json")) { throw new LeakHoundException($"--format: '{format}' is not one of: table, json"); }
-        double? fixedLimit = parse.GetValue(Limit) is { } l
-            ? Quantity.TryParseBytes(l, out double b) ? b : throw new LeakHoundException($"--limit: '{l}' is not a size (examples: 512MiB, 1.5GiB)")
-            : null;
+        double? fixedLimit = WatchOptions.ParseLimit(parse.GetValue(Limit));
         DetectorOptions options = DetectorOptions.Default with { MinSpanSeconds = WatchOptions.ParseDuration(parse.GetValue(MinSpan)!, "--min-span") };
         int pagePoints = parse.GetValue(PagePoints);
         if (pagePoints is < 2 or > 11_000) { throw new LeakHoundException("--page-points must be between 2 and 11000"); }
