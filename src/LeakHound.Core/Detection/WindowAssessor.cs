@@ -225,15 +225,7 @@ internal static class WindowAssessor
     {
         reason = "";
         amplitude = 0;
-        double[] rises = new double[window.Length];
-        for (int i = 0; i < window.Length; i++)
-        {
-            rises[i] = window[i].MaxStepRise;
-        }
-
-        // 3× the 90th percentile of one-step rises: for Gaussian noise (steps ~ N(0, 2σ²), p90 = 1.81σ) a fall of
-        // 5.4σ happens about once in 16,000 steps, and a ramp must climb for 4+ samples before its drop qualifies.
-        double typicalRise = Selection.Select(rises, (int)(0.9 * (rises.Length - 1)));
+        double typicalRise = TypicalStepRise(window);
         double threshold = Math.Max(3 * typicalRise, noise);
         List<double> drops = [];
         foreach (Bucket b in window)
@@ -252,5 +244,26 @@ internal static class WindowAssessor
         amplitude = Selection.Median(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(drops));
         reason = $"{drops.Count} sudden drops of about {amplitude:G4} over a floor that does not rise";
         return true;
+    }
+
+    /// <summary>
+    /// The 90th percentile of one-step rises, the yardstick a GC drop must beat 3×: for Gaussian noise (steps ~ N(0, 2σ²),
+    /// p90 = 1.81σ) a fall of 5.4σ happens about once in 16,000 steps, and a ramp must climb for 4+ samples before its
+    /// drop qualifies. Rises are taken per unit of time and scaled back to the mean sampling interval, so a sampler that a
+    /// loaded machine delays now and then (a ramp's step over a double interval is twice as tall) does not raise the bar.
+    /// </summary>
+    private static double TypicalStepRise(ReadOnlySpan<Bucket> window)
+    {
+        long samples = 0;
+        double[] rates = new double[window.Length];
+        for (int i = 0; i < window.Length; i++)
+        {
+            rates[i] = window[i].MaxStepRiseRate;
+            samples += window[i].Count;
+        }
+
+        double span = window[^1].TLast - window[0].TFirst;
+        double meanInterval = samples > 1 ? span / (samples - 1) : 0;
+        return Selection.Select(rates, (int)(0.9 * (rates.Length - 1))) * meanInterval;
     }
 }

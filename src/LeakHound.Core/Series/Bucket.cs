@@ -20,11 +20,18 @@ public struct Bucket
     public double Sum;
     public double MaxFall;
 
-    /// <summary>Largest rise between two consecutive samples (a ramp step or noise).</summary>
-    public double MaxStepRise;
-
     /// <summary>Largest fall between two consecutive samples: a GC drops memory in one step, noise falls as it rises.</summary>
     public double MaxStepFall;
+
+    /// <summary>
+    /// Largest rise per unit of time between two consecutive samples. A ramp's step grows with the time between samples
+    /// and a GC drop does not, so a sampler delayed by load (a few long intervals) must not make a ramp look steep.
+    /// </summary>
+    public double MaxStepRiseRate;
+
+    /// <summary>Rise per unit of time from one sample to the next; 0 for a fall or samples at the same instant.</summary>
+    public static double RiseRate(double fromValue, double fromT, double toValue, double toT) =>
+        toT > fromT && toValue > fromValue ? (toValue - fromValue) / (toT - fromT) : 0;
 
     public static Bucket Start(long index, Sample s) => new()
     {
@@ -39,8 +46,8 @@ public struct Bucket
         Max = s.Value,
         Sum = s.Value,
         MaxFall = 0,
-        MaxStepRise = 0,
         MaxStepFall = 0,
+        MaxStepRiseRate = 0,
     };
 
     public readonly double Mean => Sum / Count;
@@ -48,8 +55,8 @@ public struct Bucket
     public void Add(Sample s)
     {
         MaxFall = Math.Max(MaxFall, Max - s.Value);
-        MaxStepRise = Math.Max(MaxStepRise, s.Value - Last);
         MaxStepFall = Math.Max(MaxStepFall, Last - s.Value);
+        MaxStepRiseRate = Math.Max(MaxStepRiseRate, RiseRate(Last, TLast, s.Value, s.T));
         Count++;
         TLast = s.T;
         Last = s.Value;
@@ -77,7 +84,9 @@ public struct Bucket
         Max = Math.Max(earlier.Max, later.Max),
         Sum = earlier.Sum + later.Sum,
         MaxFall = Math.Max(Math.Max(earlier.MaxFall, later.MaxFall), earlier.Max - later.Min),
-        MaxStepRise = Math.Max(Math.Max(earlier.MaxStepRise, later.MaxStepRise), later.First - earlier.Last),
         MaxStepFall = Math.Max(Math.Max(earlier.MaxStepFall, later.MaxStepFall), earlier.Last - later.First),
+        MaxStepRiseRate = Math.Max(
+            Math.Max(earlier.MaxStepRiseRate, later.MaxStepRiseRate),
+            RiseRate(earlier.Last, earlier.TLast, later.First, later.TFirst)),
     };
 }

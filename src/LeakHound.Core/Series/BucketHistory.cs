@@ -92,10 +92,11 @@ public sealed class BucketHistory
             }
         }
 
-        double previous = _buckets[_count - 1].Last;
+        ref Bucket last = ref _buckets[_count - 1];
+        double previous = last.Last;
         Bucket next = Bucket.Start(index, sample);
-        next.MaxStepRise = Math.Max(0, sample.Value - previous);
         next.MaxStepFall = Math.Max(0, previous - sample.Value);
+        next.MaxStepRiseRate = Bucket.RiseRate(previous, last.TLast, sample.Value, sample.T);
         _buckets[_count++] = next;
         return true;
     }

@@ -25,6 +25,31 @@ public sealed class DetectorPropertyTests
         Assert.True(r.FirstLeakAt is null, $"amplitude {amplitude}, period {period}, noise {noise}: {r}");
     }
 
+    /// <summary>
+    /// A loaded machine delays the sampler now and then: a late sample ends a long interval (a tall ramp step) and starts a
+    /// short one. A sawtooth resolved by 5+ samples per cycle must still read as a sawtooth, not as plain noise.
+    /// </summary>
+    [Property(MaxTest = 30)]
+    public void Sawtooth_SampledByADelayedSampler_IsSawtooth(PositiveInt amplitudeStep, PositiveInt samplesStep, PositiveInt delayStep, int seed)
+    {
+        double amplitude = 1e4 * Math.Pow(10, amplitudeStep.Get % 5);       // 10 kB … 100 MB
+        double period = 5 + samplesStep.Get % 4;                              // 5 … 8 samples per cycle at 1 s (±20%)
+        double lateShare = (15 + delayStep.Get % 16) / 100.0;                 // 15 … 30% of samples late
+        Random rng = new(seed);
+        const double fine = 0.01;
+        (double T, double Value)[] truth = [.. SyntheticSeries.Sawtooth(rng, 600, fine, Floor, amplitude, period, 0, amplitude * 0.01)];
+        List<(double T, double Value)> sampled = [];
+        for (int k = 0; k < 600; k++)
+        {
+            double t = k + (rng.NextDouble() < lateShare ? 0.3 + 0.6 * rng.NextDouble() : 0);
+            sampled.Add(truth[(int)Math.Round(t / fine)]);
+        }
+
+        Replay r = Replay.Of(sampled);
+
+        Assert.True(r.Final.Verdict == Verdict.Sawtooth, $"amplitude {amplitude}, period {period}, late {lateShare:P0}: {r}");
+    }
+
     [Property(MaxTest = 30, StartSize = 100, EndSize = 2000)]
     public void DriftUnderSawtooth_IsLeakWithinBoundedTime_WithSlopeWithin20Percent(PositiveInt amplitudeStep, PositiveInt periodStep, PositiveInt growthStep, int seed)
     {
