@@ -20,6 +20,7 @@ public static class DemoTarget
         ["contactcache-lru"] = "the fixed twin: an LRU contact cache of 1,000 entries",
         ["handlers"] = "subscribes an event handler on every reconnect and never removes it",
         ["timers"] = "starts a keep-alive timer per connection and never disposes it",
+        ["lohgarbage"] = "healthy: a large buffer per request, dropped at once; it waits in the LOH for a full GC",
     };
 
     public static async Task<int> RunAsync(string kind, TargetSettings settings, CancellationToken cancel)
@@ -41,14 +42,23 @@ public static class DemoTarget
                 "contactcache-lru" => new LruContactCache(settings),
                 "handlers" => new LeakedSubscriptions(settings),
                 "timers" => new LeakedTimers(settings),
+                "lohgarbage" => new LargeGarbage(settings),
                 _ => throw new ArgumentException($"unknown target kind '{kind}'"),
             };
             Console.Error.WriteLine($"[{kind}] pid {Environment.ProcessId}: {Kinds[kind]}");
             using PeriodicTimer timer = new(TimeSpan.FromSeconds(settings.TickSeconds));
             long tick = 0;
+            double lastFullGc = 0;
+            System.Diagnostics.Stopwatch clock = System.Diagnostics.Stopwatch.StartNew();
             while (await timer.WaitForNextTickAsync(bounded.Token))
             {
                 behaviour.Tick(tick++);
+                if (settings.FullGcEverySeconds > 0 && clock.Elapsed.TotalSeconds - lastFullGc >= settings.FullGcEverySeconds)
+                {
+                    // A service's full collections come every few minutes; a test at 100× pace asks for them.
+                    lastFullGc = clock.Elapsed.TotalSeconds;
+                    GC.Collect(2, GCCollectionMode.Forced, blocking: true);
+                }
             }
         }
         catch (OperationCanceledException)
@@ -75,6 +85,9 @@ public sealed record TargetSettings
     public double MaxSeconds { get; init; } = 600;
 
     public long MaxBytes { get; init; } = 1L << 30;
+
+    /// <summary>Seconds between full collections the target forces (0: the GC decides).</summary>
+    public double FullGcEverySeconds { get; init; }
 }
 
 internal interface ITargetBehaviour
@@ -125,6 +138,27 @@ internal sealed class ChurningBuffers(TargetSettings s) : ITargetBehaviour
         }
 
         _blocks.Add(new NativeBlock(s.BytesPerTick * 2, (byte)(tick | 1)));
+    }
+}
+
+/// <summary>
+/// Healthy: a warm cache of <see cref="TargetSettings.Period"/> large buffers loaded at start, then each request reads into
+/// a large (LOH) buffer and drops it. The buffer is garbage at once, but large objects are only collected by full
+/// collections, and a big live heap makes the GC put those off: the managed heap climbs between them.
+/// </summary>
+internal sealed class LargeGarbage(TargetSettings s) : ITargetBehaviour
+{
+    private readonly List<byte[]> _cache = [];
+    private long _checksum;
+
+    public void Tick(long tick)
+    {
+        while (_cache.Count < s.Period && (long)(_cache.Count + 1) * s.BytesPerTick <= s.MaxBytes)
+        {
+            _cache.Add(Touch.Filled(s.BytesPerTick, _cache.Count));
+        }
+
+        _checksum += Touch.Filled(s.BytesPerTick, tick)[^1];
     }
 }
 

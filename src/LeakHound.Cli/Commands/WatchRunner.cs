@@ -1,9 +1,11 @@
 using LeakHound.Cli.Rules;
 using LeakHound.Cli.Rendering;
 using LeakHound.Cli.Watching;
+using LeakHound.Core.Signals;
 using LeakHound.Core.Units;
 using LeakHound.Core.Verdicts;
 using LeakHound.Probes.Cgroups;
+using LeakHound.Probes.EventPipe;
 using LeakHound.Probes.Proc;
 using Spectre.Console;
 
@@ -27,8 +29,12 @@ internal static class WatchRunner
 
         MemoryLimit memory = settings.LimitBytes is { } l ? new MemoryLimit(l, "--limit") : MemoryLimits.ForProcess(pid);
         double? fds = FdLimit.ForProcess(pid);
-        SignalBook book = new(settings.Detector, s => SignalBook.LimitFor(s, memory.Bytes, fds));
-        return new WatchedTarget(label, sampler, book, launched) { MemoryLimitSource = memory, RootPid = pid };
+        FullCollections fullCollections = new();
+        SignalBook book = new(settings.Detector, s => SignalBook.LimitFor(s, memory.Bytes, fds))
+        {
+            EvidenceFor = s => RuntimeCounterNames.HoldsGarbageUntilFullCollection(s) ? fullCollections.LeakEvidence : null,
+        };
+        return new WatchedTarget(label, sampler, book, launched) { MemoryLimitSource = memory, RootPid = pid, FullCollections = fullCollections };
     }
 
     /// <summary>Attaches the --metrics-url endpoints to the first target (the one launched, or the first --pid).</summary>

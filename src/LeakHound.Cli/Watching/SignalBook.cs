@@ -20,6 +20,9 @@ public sealed class SignalBook(DetectorOptions options, Func<string, double?> li
 
     public IReadOnlyList<string> SeriesNames => _order;
 
+    /// <summary>For each new series, the outside evidence its leak verdict needs (none by default).</summary>
+    public Func<string, LeakEvidence?> EvidenceFor { get; init; } = _ => null;
+
     /// <summary>Samples of per-process series not kept because of <see cref="MaxPerProcessSeries"/>.</summary>
     public long DroppedPerProcessSamples { get; private set; }
 
@@ -37,7 +40,7 @@ public sealed class SignalBook(DetectorOptions options, Func<string, double?> li
             }
 
             _perProcessSeries += perProcess ? 1 : 0;
-            state = new SeriesState(new SeriesDetector(series, options, limitFor(series)));
+            state = new SeriesState(new SeriesDetector(series, options, limitFor(series)) { LeakEvidence = EvidenceFor(series) });
             _series[series] = state;
             _order.Add(series);
         }

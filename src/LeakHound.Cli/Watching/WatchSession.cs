@@ -209,6 +209,13 @@ public sealed class WatchSession(IReadOnlyList<WatchedTarget> targets, WatchSett
         }
 
         IReadOnlyDictionary<string, double> batch = target.Runtime.TakeNew();
+        (long fullCollections, double? liveAfter) = target.Runtime.FullCollections;
+        if (fullCollections > target.FullCollectionsRecorded && liveAfter is { } live)
+        {
+            target.FullCollections.Add(t, live);
+            target.FullCollectionsRecorded = fullCollections;
+        }
+
         foreach ((string series, double value) in batch)
         {
             Record(target, t, series, value);

@@ -32,6 +32,12 @@ public sealed class WatchedTarget(string label, ProcessTreeSampler sampler, Sign
 
     public int RuntimeAttempts { get; set; }
 
+    /// <summary>Full collections of a .NET target seen so far: the evidence its managed-heap series need for a leak.</summary>
+    public LeakHound.Core.Signals.FullCollections FullCollections { get; init; } = new();
+
+    /// <summary>The runtime's count of full collections when the last one was recorded.</summary>
+    public long FullCollectionsRecorded { get; set; }
+
     /// <summary>The automatic heap diff (--heapdiff-on-leak), started when the managed heap first turned leak.</summary>
     public Task<Commands.HeapDiffResult>? HeapDiff { get; set; }
 

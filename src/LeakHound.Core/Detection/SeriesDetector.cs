@@ -51,6 +51,9 @@ public sealed class SeriesDetector
     /// <summary>The value the series must stay below (memory limit, FD limit); used for time to limit.</summary>
     public double? Limit { get; set; }
 
+    /// <summary>Evidence from outside the samples that a leak of this series needs (null: the samples alone decide).</summary>
+    public LeakEvidence? LeakEvidence { get; init; }
+
     /// <summary>Absolute time of the first sample; sample times are kept relative to it.</summary>
     public double Origin => _origin;
 
@@ -215,7 +218,7 @@ public sealed class SeriesDetector
     /// </summary>
     private Assessment AssessWindows(ReadOnlySpan<Bucket> buckets, double span)
     {
-        Assessment full = WindowAssessor.Assess(buckets, _options);
+        Assessment full = Vetted(WindowAssessor.Assess(buckets, _options), buckets);
         if (full.Verdict == Verdict.Leak)
         {
             return full;
@@ -235,7 +238,7 @@ public sealed class SeriesDetector
                 break;
             }
 
-            Assessment recent = WindowAssessor.Assess(buckets[start..], _options);
+            Assessment recent = Vetted(WindowAssessor.Assess(buckets[start..], _options), buckets[start..]);
             if (recent.Verdict == Verdict.Leak && !SlowerThanBefore(buckets[..start], recent.Trend!.Value))
             {
                 return recent with { Reason = recent.Reason + $" over the last {share:P0} of the watch" };
@@ -243,6 +246,18 @@ public sealed class SeriesDetector
         }
 
         return full;
+    }
+
+    /// <summary>A leak that the outside evidence does not back yet stays undecided, saying what is missing.</summary>
+    private Assessment Vetted(Assessment assessment, ReadOnlySpan<Bucket> window)
+    {
+        if (assessment.Verdict != Verdict.Leak || LeakEvidence is null)
+        {
+            return assessment;
+        }
+
+        string? missing = LeakEvidence(_origin + window[0].TFirst, _origin + window[^1].TLast, assessment.Trend!.Value.Slope);
+        return missing is null ? assessment : assessment with { Verdict = Verdict.Insufficient, Reason = "floor rises, but " + missing };
     }
 
     /// <summary>

@@ -15,6 +15,13 @@ public static class RuntimeCounterNames
     public const string NonManaged = "dotnet_non_managed_bytes";
 
     /// <summary>
+    /// Series that also hold the objects that died old until the next full collection frees them, so that between full
+    /// collections they rise whether or not the program leaks.
+    /// </summary>
+    public static bool HoldsGarbageUntilFullCollection(string series) => series is GcHeapSize or GcCommitted
+        or "dotnet_gen2_size_bytes" or "dotnet_loh_size_bytes" or "dotnet_poh_size_bytes";
+
+    /// <summary>
     /// The series name and the factor that turns the counter's value into that series' unit; increments (counters that
     /// report a count per interval) are divided by the interval to become rates.
     /// </summary>

@@ -25,6 +25,7 @@ public sealed class RuntimeCounterSession : IDisposable
     /// <summary>Generation condemned by the collection that just ended; its heap-stats event follows its end event.</summary>
     private int _endedDepth = -1;
     private double? _liveAfterFullGc;
+    private long _fullCollections;
 
     private RuntimeCounterSession(EventPipeSession session, double interval)
     {
@@ -103,6 +104,18 @@ public sealed class RuntimeCounterSession : IDisposable
         }
     }
 
+    /// <summary>Full (gen2) collections seen since the session started, and the bytes live after the latest one.</summary>
+    public (long Count, double? LiveBytes) FullCollections
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return (_fullCollections, _liveAfterFullGc);
+            }
+        }
+    }
+
     private void OnEvent(TraceEvent e)
     {
         if (e.EventName != "EventCounters" || e.PayloadValue(0) is not IDictionary<string, object> outer
@@ -154,6 +167,7 @@ public sealed class RuntimeCounterSession : IDisposable
         lock (_gate)
         {
             _liveAfterFullGc = live;
+            _fullCollections++;
         }
     }
 

@@ -6,9 +6,11 @@ namespace LeakHound.Core.Tests.Detection;
 /// <summary>Feeds a series to the online detector one sample at a time and remembers what it said on the way.</summary>
 internal sealed record Replay(double? FirstLeakAt, SeriesVerdict? AtFirstLeak, SeriesVerdict Final, IReadOnlySet<Verdict> Seen)
 {
-    public static Replay Of(IEnumerable<(double T, double Value)> series, DetectorOptions? options = null, double? limit = null)
+    public static Replay Of(IEnumerable<(double T, double Value)> series, DetectorOptions? options = null, double? limit = null) =>
+        Of(series, new SeriesDetector("s", options, limit));
+
+    public static Replay Of(IEnumerable<(double T, double Value)> series, SeriesDetector detector)
     {
-        SeriesDetector detector = new("s", options, limit);
         double? firstLeak = null;
         SeriesVerdict? atFirstLeak = null;
         HashSet<Verdict> seen = [];
