@@ -32,7 +32,8 @@ public sealed class RuntimeCountersTests
     /// <summary>
     /// Healthy: a 200 MB warm cache, then a large buffer per request dropped at once. The big live heap makes the GC put
     /// full collections off, so the heap climbs with garbage for the whole watch (before the full-collection evidence,
-    /// this was called a leak after 12 s).
+    /// this was called a leak after 12 s). Why it is not a leak may also be the rise slowing down, so the reason is not
+    /// checked here; that the evidence is gathered from the real GC events shows in the managed leak above.
     /// </summary>
     [Fact]
     public async Task LargeGarbage_HeapClimbingBetweenFullCollections_IsNotCalledLeak()
@@ -44,7 +45,6 @@ public sealed class RuntimeCountersTests
         Assert.True(heap.GetProperty("detected_at_seconds").ValueKind == System.Text.Json.JsonValueKind.Null, r.ToString());
         Assert.NotEqual("leak", json.Verdict("dotnet_gc_heap_size_bytes"));
         Assert.True(heap.GetProperty("slope_per_second").GetDouble() > 0, "the heap does climb");
-        Assert.Contains("full (gen2) collection", heap.GetProperty("reason").GetString());
     }
 
     [Fact]

@@ -5,7 +5,6 @@ using LeakHound.Core.Signals;
 using LeakHound.Core.Units;
 using LeakHound.Core.Verdicts;
 using LeakHound.Probes.Cgroups;
-using LeakHound.Probes.EventPipe;
 using LeakHound.Probes.Proc;
 using Spectre.Console;
 
@@ -32,7 +31,7 @@ internal static class WatchRunner
         FullCollections fullCollections = new();
         SignalBook book = new(settings.Detector, s => SignalBook.LimitFor(s, memory.Bytes, fds))
         {
-            EvidenceFor = s => RuntimeCounterNames.HoldsGarbageUntilFullCollection(s) ? fullCollections.LeakEvidence : null,
+            EvidenceFor = s => FullCollections.HoldsGarbageUntilFullCollection(s) ? fullCollections.LeakEvidence : null,
         };
         return new WatchedTarget(label, sampler, book, launched) { MemoryLimitSource = memory, RootPid = pid, FullCollections = fullCollections };
     }

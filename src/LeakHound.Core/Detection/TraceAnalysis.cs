@@ -14,6 +14,7 @@ public static class TraceAnalysis
     public static IReadOnlyList<SeriesVerdict> Analyze(Trace trace, DetectorOptions options, double? byteLimit, Func<string, bool>? filter = null)
     {
         List<SeriesVerdict> verdicts = [];
+        FullCollections? fullCollections = FullCollections.FromTrace(trace);
         foreach (string series in trace.SeriesNames)
         {
             if (filter is not null && !filter(series))
@@ -22,7 +23,10 @@ public static class TraceAnalysis
             }
 
             double? limit = SignalUnits.For(series) == SignalUnit.Bytes ? byteLimit : null;
-            SeriesDetector detector = new(series, options, limit);
+            SeriesDetector detector = new(series, options, limit)
+            {
+                LeakEvidence = fullCollections is not null && FullCollections.HoldsGarbageUntilFullCollection(series) ? fullCollections.LeakEvidence : null,
+            };
             foreach (Series.Sample s in trace[series])
             {
                 detector.Add(s.T, s.Value);

@@ -1,3 +1,6 @@
+using LeakHound.Core.Series;
+using LeakHound.Core.Traces;
+
 namespace LeakHound.Core.Signals;
 
 /// <summary>
@@ -8,21 +11,71 @@ namespace LeakHound.Core.Signals;
 /// so the heap size, the gen2/LOH/POH sizes and the GC's committed memory climb like a leak for as long as the GC puts
 /// the next full collection off — minutes on a big server heap. Only what survives full collections says whether the
 /// program keeps more and more, so a leak of those series is called once two full collections inside the window show
-/// more bytes live after the later one. Bounded: the latest <see cref="Capacity"/> collections are kept.
+/// more bytes live after the later one. Bounded: the latest <c>capacity</c> collections are kept.
 /// </remarks>
-public sealed class FullCollections
+public sealed class FullCollections(int capacity = FullCollections.Capacity)
 {
+    /// <summary>Collections a live watch keeps: far more than any window needs to find two.</summary>
     public const int Capacity = 1024;
+
+    /// <summary>A recorded .NET watch's series of full collections per second: non-zero where one ran.</summary>
+    public const string Gen2RateSeries = "dotnet_gen2_gcs_per_second";
+
+    /// <summary>A recorded .NET watch's series of the bytes live after the latest full collection.</summary>
+    public const string LiveAfterSeries = "dotnet_gc_live_after_full_gc_bytes";
+
+    private static readonly HashSet<string> s_heldUntilFullCollection = new(StringComparer.Ordinal)
+    {
+        "dotnet_gc_heap_size_bytes", "dotnet_gc_committed_bytes", "dotnet_gen2_size_bytes", "dotnet_loh_size_bytes", "dotnet_poh_size_bytes",
+    };
 
     private readonly Queue<(double T, double LiveBytes)> _seen = new();
 
     public int Count => _seen.Count;
 
+    /// <summary>
+    /// Series that also hold the objects that died old until the next full collection frees them, so that between full
+    /// collections they rise whether or not the program leaks.
+    /// </summary>
+    public static bool HoldsGarbageUntilFullCollection(string series) => s_heldUntilFullCollection.Contains(series);
+
+    /// <summary>
+    /// The full collections of a recorded watch of a .NET target, read back from its series (a full collection ran in
+    /// each interval whose gen2 rate is non-zero; what it kept is the live-after value recorded with it), so that
+    /// <c>analyze</c> judges the managed heap as the live watch did. Null for a trace without runtime counters.
+    /// </summary>
+    public static FullCollections? FromTrace(Trace trace)
+    {
+        if (!trace.SeriesNames.Contains(Gen2RateSeries))
+        {
+            return null;
+        }
+
+        IReadOnlyList<Sample> live = trace.SeriesNames.Contains(LiveAfterSeries) ? trace[LiveAfterSeries] : [];
+        FullCollections collections = new(int.MaxValue);
+        int next = 0;
+        double? latestLive = null;
+        foreach (Sample rate in trace[Gen2RateSeries])
+        {
+            for (; next < live.Count && live[next].T <= rate.T; next++)
+            {
+                latestLive = live[next].Value;
+            }
+
+            if (rate.Value > 0 && latestLive is { } kept)
+            {
+                collections.Add(rate.T, kept);
+            }
+        }
+
+        return collections;
+    }
+
     /// <summary>Records a full collection seen at time <paramref name="t"/> (non-decreasing) with the bytes live after it.</summary>
     public void Add(double t, double liveBytes)
     {
         _seen.Enqueue((t, liveBytes));
-        if (_seen.Count > Capacity)
+        if (_seen.Count > capacity)
         {
             _seen.Dequeue();
         }

@@ -7,19 +7,12 @@ public static class RuntimeCounterNames
     public const string GcHeapSize = "dotnet_gc_heap_size_bytes";
 
     /// <summary>Bytes that survived the latest full (gen2) collection: the managed heap's floor, from the GC's events.</summary>
-    public const string LiveAfterFullGc = "dotnet_gc_live_after_full_gc_bytes";
+    public const string LiveAfterFullGc = LeakHound.Core.Signals.FullCollections.LiveAfterSeries;
 
     public const string GcCommitted = "dotnet_gc_committed_bytes";
 
     /// <summary>Resident memory that is not the GC's: native allocations, code, stacks, mapped files.</summary>
     public const string NonManaged = "dotnet_non_managed_bytes";
-
-    /// <summary>
-    /// Series that also hold the objects that died old until the next full collection frees them, so that between full
-    /// collections they rise whether or not the program leaks.
-    /// </summary>
-    public static bool HoldsGarbageUntilFullCollection(string series) => series is GcHeapSize or GcCommitted
-        or "dotnet_gen2_size_bytes" or "dotnet_loh_size_bytes" or "dotnet_poh_size_bytes";
 
     /// <summary>
     /// The series name and the factor that turns the counter's value into that series' unit; increments (counters that
@@ -39,7 +32,7 @@ public static class RuntimeCounterNames
         "alloc-rate" => ("dotnet_alloc_rate_bytes_per_second", 1, true),
         "gen-0-gc-count" => ("dotnet_gen0_gcs_per_second", 1, true),
         "gen-1-gc-count" => ("dotnet_gen1_gcs_per_second", 1, true),
-        "gen-2-gc-count" => ("dotnet_gen2_gcs_per_second", 1, true),
+        "gen-2-gc-count" => (LeakHound.Core.Signals.FullCollections.Gen2RateSeries, 1, true),
         "exception-count" => ("dotnet_exceptions_per_second", 1, true),
         "threadpool-thread-count" => ("dotnet_threadpool_threads", 1, false),
         "threadpool-queue-length" => ("dotnet_threadpool_queue_length", 1, false),

@@ -2,6 +2,7 @@ using LeakHound.Core.Detection;
 using LeakHound.Core.Signals;
 using LeakHound.Core.Simulation;
 using LeakHound.Core.Tests.Detection;
+using LeakHound.Core.Traces;
 using LeakHound.Core.Verdicts;
 using Xunit;
 
@@ -85,6 +86,47 @@ public sealed class FullCollectionsTests
         Assert.Null(collections.LeakEvidence(15, 30, 0.4e6));
         Assert.Contains("span 20s of 100s", collections.LeakEvidence(0, 100, 0.4e6));
         Assert.Contains("far less than the rise", collections.LeakEvidence(10, 30, 1e6));
+    }
+
+    /// <summary>A recorded watch: the heap climbing at 1 MB/s, the gen2 rate, and (if given) what full collections kept.</summary>
+    private static Trace Recorded(bool withRuntimeCounters, Func<int, double>? keptAfterCollectionAt)
+    {
+        List<(double T, string Series, double Value)> rows = [.. ClimbingHeap().Select(p => (p.T, "dotnet_gc_heap_size_bytes", p.Value))];
+        for (int t = 1000; withRuntimeCounters && t <= 2200; t++)
+        {
+            bool collected = keptAfterCollectionAt is not null && t % 100 == 50;
+            rows.Add((t, FullCollections.Gen2RateSeries, collected ? 1 : 0));
+            if (collected)
+            {
+                rows.Add((t, FullCollections.LiveAfterSeries, keptAfterCollectionAt!(t)));
+            }
+        }
+
+        return Trace.From(rows);
+    }
+
+    private static SeriesVerdict HeapVerdict(Trace trace) =>
+        TraceAnalysis.Analyze(trace, DetectorOptions.Default, null).Single(v => v.Series == "dotnet_gc_heap_size_bytes");
+
+    [Fact]
+    public void Analyze_RebuildsTheCollectionsFromTheTrace_AsTheLiveWatchSawThem()
+    {
+        SeriesVerdict none = HeapVerdict(Recorded(withRuntimeCounters: true, keptAfterCollectionAt: null));
+        SeriesVerdict flat = HeapVerdict(Recorded(withRuntimeCounters: true, keptAfterCollectionAt: _ => 40e6));
+        SeriesVerdict growing = HeapVerdict(Recorded(withRuntimeCounters: true, keptAfterCollectionAt: t => 1e6 * (t - 1000)));
+
+        Assert.Equal(Verdict.Insufficient, none.Verdict);
+        Assert.Contains("no full (gen2) collection", none.Reason);
+        Assert.Null(none.DetectedAtSeconds);
+        Assert.Equal(Verdict.Insufficient, flat.Verdict);
+        Assert.Contains("garbage awaiting", flat.Reason);
+        Assert.Equal(Verdict.Leak, growing.Verdict);
+    }
+
+    [Fact]
+    public void Analyze_OfATraceWithoutRuntimeCounters_JudgesTheSamplesAlone()
+    {
+        Assert.Equal(Verdict.Leak, HeapVerdict(Recorded(withRuntimeCounters: false, keptAfterCollectionAt: null)).Verdict);
     }
 
     [Fact]
