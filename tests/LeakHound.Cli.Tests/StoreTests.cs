@@ -69,6 +69,40 @@ public sealed class StoreTests
         }
     }
 
+    /// <summary>
+    /// The managed heap's leak needs full collections spread over its window as evidence: a resumed watch must get those
+    /// of its stored part back, or its window (mostly replayed) would hold new collections only, over a few seconds.
+    /// </summary>
+    [Fact]
+    public async Task ResumedDotnetWatch_KeepsTheFullCollectionsItHadSeen()
+    {
+        string store = NewStore();
+        using Process target = Process.Start(new ProcessStartInfo("dotnet",
+            [CliRunner.Dll, "demo-target", "leak", "--max-seconds", "90", "--tick", "0.05", "--bytes-per-tick", "131072", "--full-gc-every", "1"])
+            { UseShellExecute = false })!;
+        try
+        {
+            string[] watch = ["watch", "--pid", target.Id.ToString(), "--store", store, "--interval", "0.25s", "--min-span", "6s", "--format", "json"];
+            using Process watcher = CliRunner.Start(watch);
+            _ = watcher.StandardOutput.ReadToEndAsync();
+            _ = watcher.StandardError.ReadToEndAsync();
+            await Task.Delay(TimeSpan.FromSeconds(16)); // several full collections, the heap judged a leak
+
+            Assert.True(ProcessSignals.Send(watcher.Id, 9));
+            await watcher.WaitForExitAsync();
+
+            ProcessResult resumed = await CliRunner.RunAsync([.. watch, "--resume", "--duration", "3s"]);
+
+            Assert.True(resumed.ExitCode == 1, resumed.ToString());
+            JsonElement heap = JsonVerdicts.Parse(resumed.Stdout).Series("dotnet_gc_heap_size_bytes");
+            Assert.True(heap.GetProperty("verdict").GetString() == "leak", heap.ToString());
+        }
+        finally
+        {
+            target.Kill();
+        }
+    }
+
     [Fact]
     public async Task FullDisk_IsReportedOnce_AndTheWatchGoesOnInMemory()
     {

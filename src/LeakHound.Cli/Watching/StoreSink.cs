@@ -1,4 +1,6 @@
 using LeakHound.Cli.Commands;
+using LeakHound.Core.Signals;
+using LeakHound.Core.Traces;
 using LeakHound.Store;
 
 namespace LeakHound.Cli.Watching;
@@ -88,17 +90,38 @@ public sealed class StoreSink : ISampleSink
     /// <summary>Feeds every stored sample to the detectors, in time order: the same verdict state as before the interruption.</summary>
     private void Replay(IReadOnlyList<WatchedTarget> targets)
     {
+        // The full collections of .NET targets first: the managed heap's verdicts need them as evidence.
+        Dictionary<WatchedTarget, List<(double, string, double)>> collections = [];
         foreach ((double t, string name, double value) in _store.Samples(_store.WatchId))
         {
-            WatchedTarget target = targets[0];
-            string series = name;
-            if (_prefix && name.IndexOf('/') is var slash and > 0)
+            (WatchedTarget target, string series) = Owner(targets, name);
+            if (series is FullCollections.Gen2RateSeries or FullCollections.LiveAfterSeries)
             {
-                target = targets.FirstOrDefault(x => x.Label == name[..slash]) ?? targets[0];
-                series = name[(slash + 1)..];
-            }
+                if (!collections.TryGetValue(target, out List<(double, string, double)>? rows))
+                {
+                    rows = [];
+                    collections[target] = rows;
+                }
 
+                rows.Add((t, series, value));
+            }
+        }
+
+        foreach ((WatchedTarget target, List<(double, string, double)> rows) in collections)
+        {
+            target.FullCollections.AddRecorded(Trace.From(rows));
+        }
+
+        foreach ((double t, string name, double value) in _store.Samples(_store.WatchId))
+        {
+            (WatchedTarget target, string series) = Owner(targets, name);
             target.Book.Record(t, series, value);
         }
     }
+
+    /// <summary>A stored series name is prefixed with its target's label when the watch had several targets.</summary>
+    private (WatchedTarget Target, string Series) Owner(IReadOnlyList<WatchedTarget> targets, string name) =>
+        _prefix && name.IndexOf('/') is var slash and > 0
+            ? (targets.FirstOrDefault(x => x.Label == name[..slash]) ?? targets[0], name[(slash + 1)..])
+            : (targets[0], name);
 }

@@ -40,9 +40,8 @@ public sealed class FullCollections(int capacity = FullCollections.Capacity)
     public static bool HoldsGarbageUntilFullCollection(string series) => s_heldUntilFullCollection.Contains(series);
 
     /// <summary>
-    /// The full collections of a recorded watch of a .NET target, read back from its series (a full collection ran in
-    /// each interval whose gen2 rate is non-zero; what it kept is the live-after value recorded with it), so that
-    /// <c>analyze</c> judges the managed heap as the live watch did. Null for a trace without runtime counters.
+    /// The full collections of a recorded watch of a .NET target, so that <c>analyze</c> judges the managed heap as the
+    /// live watch did. Null for a trace without runtime counters.
     /// </summary>
     public static FullCollections? FromTrace(Trace trace)
     {
@@ -51,8 +50,24 @@ public sealed class FullCollections(int capacity = FullCollections.Capacity)
             return null;
         }
 
-        IReadOnlyList<Sample> live = trace.SeriesNames.Contains(LiveAfterSeries) ? trace[LiveAfterSeries] : [];
         FullCollections collections = new(int.MaxValue);
+        collections.AddRecorded(trace);
+        return collections;
+    }
+
+    /// <summary>
+    /// Adds the full collections a recorded watch shows: one ran in each interval whose gen2 rate is non-zero, and what
+    /// it kept is the live-after value recorded with it. A window only counts collections up to its own end, so a
+    /// replay may add them all before its samples.
+    /// </summary>
+    public void AddRecorded(Trace trace)
+    {
+        if (!trace.SeriesNames.Contains(Gen2RateSeries))
+        {
+            return;
+        }
+
+        IReadOnlyList<Sample> live = trace.SeriesNames.Contains(LiveAfterSeries) ? trace[LiveAfterSeries] : [];
         int next = 0;
         double? latestLive = null;
         foreach (Sample rate in trace[Gen2RateSeries])
@@ -64,11 +79,9 @@ public sealed class FullCollections(int capacity = FullCollections.Capacity)
 
             if (rate.Value > 0 && latestLive is { } kept)
             {
-                collections.Add(rate.T, kept);
+                Add(rate.T, kept);
             }
         }
-
-        return collections;
     }
 
     /// <summary>Records a full collection seen at time <paramref name="t"/> (non-decreasing) with the bytes live after it.</summary>
