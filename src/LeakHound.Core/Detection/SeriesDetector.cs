@@ -142,6 +142,14 @@ public sealed class SeriesDetector
             return Verdicted(verdict, reason, assessment, buckets, latest, span);
         }
 
+        // A declared leak stands until the evidence turns against it: a later window that cannot decide on its own (a
+        // compaction of the history can hide cycles for a while) is no reason to take a page back.
+        if (verdict == Verdict.Insufficient && _detectedAt is not null && !assessment.Vetoed && WindowAssessor.StillRises(assessment, _options))
+        {
+            verdict = Verdict.Leak;
+            reason = $"floor still rises, as when the leak was declared at {_detectedAt:0.#}s ({assessment.Reason})";
+        }
+
         // A leak pages someone: the evidence must hold over consecutive assessments, not flicker through once. A final
         // assessment (record: false) of a leak that was already confirmed needs no new streak: the whole history agrees.
         int streak = verdict == Verdict.Leak ? _leakStreak + 1 : 0;
@@ -257,7 +265,7 @@ public sealed class SeriesDetector
         }
 
         string? missing = LeakEvidence(_origin + window[0].TFirst, _origin + window[^1].TLast, assessment.Trend!.Value.Slope);
-        return missing is null ? assessment : assessment with { Verdict = Verdict.Insufficient, Reason = "floor rises, but " + missing };
+        return missing is null ? assessment : assessment with { Verdict = Verdict.Insufficient, Reason = "floor rises, but " + missing, Vetoed = true };
     }
 
     /// <summary>

@@ -66,6 +66,33 @@ internal static class WindowAssessor
         return null;
     }
 
+    /// <summary>
+    /// What a leak that was already declared needs to stand in a window that cannot decide on its own (too few cycles or
+    /// floor levels, significance just under the strict level): a floor whose whole 95% slope interval is above zero,
+    /// whose recent half may still rise at least <see cref="DetectorOptions.MaxDeceleration"/> as fast as its earlier
+    /// half (when each half has the points to tell), and that one jump does not explain better. A leak that stops, or a
+    /// warm-up that levels off, fails this and is taken back.
+    /// </summary>
+    public static bool StillRises(Assessment assessment, DetectorOptions options)
+    {
+        Floor floor = assessment.Floor;
+        if (assessment.Trend is not { SlopeLow: > 0 } trend || StepExplainsBetter(floor.X, floor.Y, trend))
+        {
+            return false;
+        }
+
+        int half = Array.FindIndex(floor.TrendX, x => x >= (floor.TrendX[0] + floor.TrendX[^1]) / 2);
+        if (half < 3 || floor.TrendX.Length - half < 3)
+        {
+            return true;
+        }
+
+        // Taking a page back needs evidence too: the recent half's whole 95% interval below the bar, not a noisy estimate.
+        double first = TrendTest.Compute(floor.TrendX.AsSpan(0, half), floor.TrendY.AsSpan(0, half)).Slope;
+        double recentAtMost = TrendTest.Compute(floor.TrendX.AsSpan(half), floor.TrendY.AsSpan(half)).SlopeHigh;
+        return recentAtMost > 0 && !(first > 0 && recentAtMost < options.MaxDeceleration * first);
+    }
+
     /// <summary>True when two constant levels fit the floor more tightly than the Theil–Sen line does.</summary>
     private static bool StepExplainsBetter(double[] x, double[] y, TrendEstimate line)
     {

@@ -110,6 +110,7 @@ public sealed class DetectorPropertyTests
         Replay r = Replay.Of(SyntheticSeries.Staircase(new Random(seed), duration, 1, 20, every, jitter));
 
         Assert.True(r.FirstLeakAt is not null, $"+1 every {every}s, jitter {jitter}: {r}");
+        Assert.True(r.Retracted is null, $"+1 every {every}s, jitter {jitter}: a declared leak must hold while it goes on; {r}");
         Assert.Equal(Verdict.Leak, r.Final.Verdict);
         Assert.InRange(r.Final.SlopePerSecond!.Value, 0.8 / every, 1.2 / every);
     }

