@@ -143,8 +143,9 @@ public sealed class SeriesDetector
         }
 
         // A declared leak stands until the evidence turns against it: a later window that cannot decide on its own (a
-        // compaction of the history can hide cycles for a while) is no reason to take a page back.
-        if (verdict == Verdict.Insufficient && _detectedAt is not null && !assessment.Vetoed && WindowAssessor.StillRises(assessment, _options))
+        // compaction of the history can hide cycles for a while; a few cycles' floor rising at 95% but just under 99.9%
+        // reads as a plain sawtooth) is no reason to take a page back. A plateau or a step is such evidence.
+        if (verdict is Verdict.Insufficient or Verdict.Sawtooth or Verdict.Stable && _detectedAt is not null && !assessment.Vetoed && WindowAssessor.StillRises(assessment, _options))
         {
             verdict = Verdict.Leak;
             reason = $"floor still rises, as when the leak was declared at {_detectedAt:0.#}s ({assessment.Reason})";
