@@ -40,14 +40,11 @@ internal static class WindowAssessor
             return $"the rate is not yet known well enough (±{halfWidth / t.Slope:P0}, need ±{options.MaxRelativeUncertainty:P0})";
         }
 
-        int half = Array.FindIndex(floor.TrendX, x => x >= (floor.TrendX[0] + floor.TrendX[^1]) / 2);
-        if (half < 3 || floor.TrendX.Length - half < 3)
+        if (Halves(floor) is not (var first, var second))
         {
             return "too few floor points in one half of the window";
         }
 
-        TrendEstimate first = TrendTest.Compute(floor.TrendX.AsSpan(0, half), floor.TrendY.AsSpan(0, half));
-        TrendEstimate second = TrendTest.Compute(floor.TrendX.AsSpan(half), floor.TrendY.AsSpan(half));
         if (!(second.SlopeLow > 0))
         {
             return "the recent half of the window does not rise significantly on its own; waiting to see the rise persist";
@@ -81,16 +78,26 @@ internal static class WindowAssessor
             return false;
         }
 
-        int half = Array.FindIndex(floor.TrendX, x => x >= (floor.TrendX[0] + floor.TrendX[^1]) / 2);
-        if (half < 3 || floor.TrendX.Length - half < 3)
+        if (Halves(floor) is not (var first, var second))
         {
             return true;
         }
 
         // Taking a page back needs evidence too: the recent half's whole 95% interval below the bar, not a noisy estimate.
-        double first = TrendTest.Compute(floor.TrendX.AsSpan(0, half), floor.TrendY.AsSpan(0, half)).Slope;
-        double recentAtMost = TrendTest.Compute(floor.TrendX.AsSpan(half), floor.TrendY.AsSpan(half)).SlopeHigh;
-        return recentAtMost > 0 && !(first > 0 && recentAtMost < options.MaxDeceleration * first);
+        return second.SlopeHigh > 0 && !(first.Slope > 0 && second.SlopeHigh < options.MaxDeceleration * first.Slope);
+    }
+
+    /// <summary>The floor's trend in the earlier and the recent half of the window; null when a half has under 3 points.</summary>
+    private static (TrendEstimate First, TrendEstimate Second)? Halves(Floor floor)
+    {
+        int half = Array.FindIndex(floor.TrendX, x => x >= (floor.TrendX[0] + floor.TrendX[^1]) / 2);
+        if (half < 3 || floor.TrendX.Length - half < 3)
+        {
+            return null;
+        }
+
+        return (TrendTest.Compute(floor.TrendX.AsSpan(0, half), floor.TrendY.AsSpan(0, half)),
+                TrendTest.Compute(floor.TrendX.AsSpan(half), floor.TrendY.AsSpan(half)));
     }
 
     /// <summary>True when two constant levels fit the floor more tightly than the Theil–Sen line does.</summary>
