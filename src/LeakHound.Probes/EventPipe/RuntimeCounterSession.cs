@@ -27,6 +27,14 @@ public sealed class RuntimeCounterSession : IDisposable
     private double? _liveAfterFullGc;
     private long _fullCollections;
 
+    /// <summary>
+    /// The latest full collection read from the stream (reader thread only). It is published with the next counter:
+    /// a batch then says what was true when its counters were taken, and a heap size read just before a collection is
+    /// never shown beside the larger live bytes of that collection.
+    /// </summary>
+    private double? _readLiveAfterFullGc;
+    private long _readFullCollections;
+
     private RuntimeCounterSession(EventPipeSession session, double interval)
     {
         _session = session;
@@ -145,6 +153,8 @@ public sealed class RuntimeCounterSession : IDisposable
             lock (_gate)
             {
                 _pending[series] = result;
+                _liveAfterFullGc = _readLiveAfterFullGc;
+                _fullCollections = _readFullCollections;
             }
         }
     }
@@ -164,11 +174,8 @@ public sealed class RuntimeCounterSession : IDisposable
 
         _endedDepth = -1;
         double live = (double)e.TotalPromotedSize0 + e.TotalPromotedSize1 + e.TotalPromotedSize2 + e.TotalPromotedSize3 + e.TotalPromotedSize4;
-        lock (_gate)
-        {
-            _liveAfterFullGc = live;
-            _fullCollections++;
-        }
+        _readLiveAfterFullGc = live;
+        _readFullCollections++;
     }
 
     public void Dispose()
