@@ -60,9 +60,9 @@ public static class LeakCheck
                 return run;
             }
 
-            // Other threads allocated half as much as the heap grew or more (a test runner's start-up work, a parallel test), or
-            // the action moved between threads and they cannot be told apart: run again. A leak repeats; their
-            // burst does not.
+            // Other threads allocated half as much as the heap grew or more (a test runner's start-up work, a parallel
+            // test), or the action moved between threads and they cannot be told apart: run again. A leak repeats;
+            // their burst does not.
             earlier.Add(run);
         }
     }
