@@ -24,9 +24,21 @@ public sealed class FullCollections(int capacity = FullCollections.Capacity)
     /// <summary>A recorded .NET watch's series of the bytes live after the latest full collection.</summary>
     public const string LiveAfterSeries = "dotnet_gc_live_after_full_gc_bytes";
 
+    /// <summary>The managed heap's size, as the runtime counters report it.</summary>
+    public const string HeapSizeSeries = "dotnet_gc_heap_size_bytes";
+
+    /// <summary>Memory the GC has committed for its heap.</summary>
+    public const string CommittedSeries = "dotnet_gc_committed_bytes";
+
+    public const string Gen2SizeSeries = "dotnet_gen2_size_bytes";
+
+    public const string LohSizeSeries = "dotnet_loh_size_bytes";
+
+    public const string PohSizeSeries = "dotnet_poh_size_bytes";
+
     private static readonly HashSet<string> s_heldUntilFullCollection = new(StringComparer.Ordinal)
     {
-        "dotnet_gc_heap_size_bytes", "dotnet_gc_committed_bytes", "dotnet_gen2_size_bytes", "dotnet_loh_size_bytes", "dotnet_poh_size_bytes",
+        HeapSizeSeries, CommittedSeries, Gen2SizeSeries, LohSizeSeries, PohSizeSeries,
     };
 
     private readonly Queue<(double T, double LiveBytes)> _seen = new();
