@@ -56,14 +56,13 @@ public sealed record LeakCheckResult(int Iterations, int Warmup, IReadOnlyList<S
             text.AppendLine($"  run {i + 1} of {Runs}: {string.Join(", ", run.Signals.Where(s => s.Leaks).Select(s => s.Signal))} grew while {run.OtherThreads()}, so it was measured again");
         }
 
-        if (Leaks && GrowthBeyondOtherThreads && OtherThreadsAllocatedBytes is not null)
-        {
-            text.AppendLine($"  ({OtherThreads()} during the run: less than half the growth)");
-        }
-
         if (Leaks && !GrowthBeyondOtherThreads)
         {
             text.AppendLine($"  The growth repeated in every run, but {OtherThreads()}: if other work runs in this process (parallel tests, hosted services), check that it is not theirs.");
+        }
+        else if (Leaks && OtherThreadsAllocatedBytes is not null)
+        {
+            text.AppendLine($"  ({OtherThreads()} during the run: less than half the growth)");
         }
 
         return text.ToString();
