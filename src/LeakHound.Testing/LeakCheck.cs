@@ -30,7 +30,11 @@ public static class LeakCheck
 
     /// <inheritdoc cref="RunAsync(int, int, Func{Task}, LeakCheckOptions?)"/>
     public static Task<LeakCheckResult> RunAsync(int iterations, int warmup, Action action, LeakCheckOptions? options = null) =>
-        RunAsync(iterations, warmup, () => { action(); return Task.CompletedTask; }, options);
+        RunAsync(iterations, warmup, Synchronous(action), options);
+
+    /// <inheritdoc cref="MeasureAsync(int, int, Func{Task}, LeakCheckOptions?)"/>
+    public static Task<LeakCheckResult> MeasureAsync(int iterations, int warmup, Action action, LeakCheckOptions? options = null) =>
+        MeasureAsync(iterations, warmup, Synchronous(action), options);
 
     /// <summary>Runs the check and returns the measured growth without failing.</summary>
     public static async Task<LeakCheckResult> MeasureAsync(int iterations, int warmup, Func<Task> action, LeakCheckOptions? options = null)
@@ -66,6 +70,12 @@ public static class LeakCheck
             earlier.Add(run);
         }
     }
+
+    private static Func<Task> Synchronous(Action action) => () =>
+    {
+        action();
+        return Task.CompletedTask;
+    };
 
     private static async Task<LeakCheckResult> MeasureOnceAsync(int iterations, int warmup, Func<Task> action, LeakCheckOptions options)
     {

@@ -15,7 +15,7 @@ public sealed class BackgroundGrowthTests
         // heap, steady over the 2 s of the first check in a process).
         int done = 0;
         using BackgroundGrowth growth = BackgroundGrowth.Start(() => Volatile.Read(ref done) < 110);
-        LeakCheckResult r = await LeakCheck.MeasureAsync(100, 10, () => { Interlocked.Increment(ref done); return Task.CompletedTask; });
+        LeakCheckResult r = await LeakCheck.MeasureAsync(100, 10, () => Interlocked.Increment(ref done));
 
         Assert.False(r.Leaks, r.Describe());
         LeakCheckResult first = r.EarlierRuns[0];
@@ -31,7 +31,7 @@ public sealed class BackgroundGrowthTests
         // The same situation without a second run: what measuring again is there for.
         int done = 0;
         using BackgroundGrowth growth = BackgroundGrowth.Start(() => Volatile.Read(ref done) < 110);
-        LeakCheckResult r = await LeakCheck.MeasureAsync(100, 10, () => { Interlocked.Increment(ref done); return Task.CompletedTask; },
+        LeakCheckResult r = await LeakCheck.MeasureAsync(100, 10, () => Interlocked.Increment(ref done),
             new LeakCheckOptions { MaxRuns = 1 });
 
         Assert.Equal(1, r.Runs);
@@ -43,7 +43,7 @@ public sealed class BackgroundGrowthTests
     {
         List<byte[]> leaked = [];
         using BackgroundGrowth growth = BackgroundGrowth.Start();
-        LeakCheckResult r = await LeakCheck.MeasureAsync(100, 10, () => { leaked.Add(new byte[64 * 1024]); return Task.CompletedTask; });
+        LeakCheckResult r = await LeakCheck.MeasureAsync(100, 10, () => leaked.Add(new byte[64 * 1024]));
 
         Assert.True(r.Leaks, r.Describe());
         Assert.True(r.GrowthBeyondOtherThreads, r.Describe());

@@ -15,7 +15,7 @@ public sealed class TrackedTypeTests
         int id = 0;
         try
         {
-            LeakCheckResult r = await LeakCheck.MeasureAsync(100, 10, () => { s_sessions.Add(new Session(id++)); return Task.CompletedTask; },
+            LeakCheckResult r = await LeakCheck.MeasureAsync(100, 10, () => s_sessions.Add(new Session(id++)),
                 new LeakCheckOptions().Tracking<Session>());
 
             SignalGrowth sessions = r.Signals.Single(s => s.Signal == "live Session instances");

@@ -78,7 +78,7 @@ internal static class TwinBenchmark
         try
         {
             Stopwatch clock = Stopwatch.StartNew();
-            LeakCheckResult r = LeakCheck.MeasureAsync(iterations, twin.Warmup, () => { instance.Iteration(); return Task.CompletedTask; })
+            LeakCheckResult r = LeakCheck.MeasureAsync(iterations, twin.Warmup, instance.Iteration)
                 .GetAwaiter().GetResult();
             return (r.Signals.Single(s => s.Signal == twin.Signal), clock.Elapsed.TotalSeconds);
         }

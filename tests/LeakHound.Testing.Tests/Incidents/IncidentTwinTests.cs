@@ -13,7 +13,7 @@ public sealed class IncidentTwinTests
 
     private static async Task AssertLeaks(Action action, string signal)
     {
-        LeakCheckResult r = await LeakCheck.MeasureAsync(Iterations, Warmup, () => { action(); return Task.CompletedTask; });
+        LeakCheckResult r = await LeakCheck.MeasureAsync(Iterations, Warmup, action);
         Assert.True(r.Leaks, r.Describe());
         LeakDetectedException e = Assert.Throws<LeakDetectedException>(() => r.AssertNoLeak());
         Assert.Contains(signal, e.Message);
@@ -61,7 +61,7 @@ public sealed class IncidentTwinTests
         {
             // Descriptors are the subject of this incident (file streams never destroyed).
             MediaRoute route = new(file, fixedVersion: true);
-            LeakCheckResult r = await LeakCheck.MeasureAsync(Iterations, Warmup, () => { route.ServeAbortedRequest(); return Task.CompletedTask; });
+            LeakCheckResult r = await LeakCheck.MeasureAsync(Iterations, Warmup, route.ServeAbortedRequest);
             Assert.False(r.Signals.Single(s => s.Signal == "open file descriptors").Leaks, r.Describe());
         }
         finally
@@ -77,7 +77,7 @@ public sealed class IncidentTwinTests
         Publisher p = new(fixedVersion: false);
         try
         {
-            LeakCheckResult r = await LeakCheck.MeasureAsync(ThreadIterations, ThreadWarmup, () => { p.Reconnect(); return Task.CompletedTask; });
+            LeakCheckResult r = await LeakCheck.MeasureAsync(ThreadIterations, ThreadWarmup, p.Reconnect);
             SignalGrowth threads = r.Signals.Single(s => s.Signal == "threads");
             Assert.True(threads.Leaks, r.Describe());
             Assert.InRange(threads.PerIteration, 0.9, 1.1); // "≈1 handler per reconnect"
@@ -95,7 +95,7 @@ public sealed class IncidentTwinTests
         // Threads and descriptors are the subject: every reconnect starts and ends a thread, and the runtime frees an
         // ended thread's managed state lazily, which shows in the heap as a sawtooth of its own.
         using Publisher p = new(fixedVersion: true);
-        LeakCheckResult r = await LeakCheck.MeasureAsync(ThreadIterations, ThreadWarmup, () => { p.Reconnect(); return Task.CompletedTask; });
+        LeakCheckResult r = await LeakCheck.MeasureAsync(ThreadIterations, ThreadWarmup, p.Reconnect);
         Assert.False(r.Signals.Single(s => s.Signal == "threads").Leaks, r.Describe());
         Assert.False(r.Signals.Single(s => s.Signal == "open file descriptors").Leaks, r.Describe());
     }
