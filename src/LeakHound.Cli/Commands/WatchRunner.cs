@@ -31,7 +31,7 @@ internal static class WatchRunner
         FullCollections fullCollections = new();
         SignalBook book = new(settings.Detector, s => SignalBook.LimitFor(s, memory.Bytes, fds))
         {
-            EvidenceFor = s => FullCollections.HoldsGarbageUntilFullCollection(s) ? fullCollections.LeakEvidence : null,
+            EvidenceFor = fullCollections.EvidenceFor,
         };
         return new WatchedTarget(label, sampler, book, launched) { MemoryLimitSource = memory, RootPid = pid, FullCollections = fullCollections };
     }

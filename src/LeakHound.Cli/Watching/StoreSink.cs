@@ -95,7 +95,7 @@ public sealed class StoreSink : ISampleSink
         foreach ((double t, string name, double value) in _store.Samples(_store.WatchId))
         {
             (WatchedTarget target, string series) = Owner(targets, name);
-            if (series is FullCollections.Gen2RateSeries or FullCollections.LiveAfterSeries)
+            if (series is FullCollections.LiveAfterSeries || RuntimeHeaps.CountsFullCollections(series))
             {
                 if (!collections.TryGetValue(target, out List<(double, string, double)>? rows))
                 {

@@ -292,6 +292,12 @@ public sealed class WatchSession(IReadOnlyList<WatchedTarget> targets, WatchSett
             return;
         }
 
+        // A scraped runtime's GC counter marks its full collections: the evidence its heap series' leak verdicts need.
+        if (v > 0 && series != LeakHound.Core.Signals.FullCollections.Gen2RateSeries && LeakHound.Core.Signals.RuntimeHeaps.CountsFullCollections(series))
+        {
+            target.FullCollections.Add(t);
+        }
+
         target.Book.Record(t, series, v);
         foreach (ISampleSink sink in Sinks)
         {

@@ -38,6 +38,16 @@ public sealed record DetectorOptions
     /// <summary>...and the share of the observed span over which they must keep finding it.</summary>
     public double ConfirmShare { get; init; } = 0.05;
 
+    /// <summary>
+    /// A healthy verdict (stable, sawtooth, plateau, step) claims the floor rises by less than this share of its level
+    /// per hour (and would not reach the limit within <see cref="HealthyHorizonSeconds"/>): 1% per hour doubles memory
+    /// in about four days, so anything faster matters on a service that runs for days. Counts are held to at least one
+    /// unit per hour.
+    /// </summary>
+    public double NegligibleGrowthPerHour { get; init; } = 0.01;
+
+    /// <summary>A healthy verdict also claims the series would not reach its limit within this many seconds (30 days).</summary>
+    public double HealthyHorizonSeconds { get; init; } = 30 * 86400;
 
     public string? Validate()
     {
@@ -48,6 +58,8 @@ public sealed record DetectorOptions
         if (!(Alpha > 0 && Alpha < 0.5)) { return "alpha must be in (0, 0.5)"; }
         if (ConfirmAssessments < 1) { return "confirm assessments must be at least 1"; }
         if (!(ConfirmShare >= 0 && ConfirmShare < 1)) { return "confirm share must be in [0, 1)"; }
+        if (!(NegligibleGrowthPerHour >= 0) || double.IsInfinity(NegligibleGrowthPerHour)) { return "negligible growth must be a finite, non-negative share of the level per hour"; }
+        if (!(HealthyHorizonSeconds > 0) || double.IsInfinity(HealthyHorizonSeconds)) { return "healthy horizon must be a finite, positive number of seconds"; }
         if (HistoryCapacity < 32 || HistoryCapacity % 2 != 0) { return "history capacity must be an even number ≥ 32"; }
         return null;
     }

@@ -1,4 +1,5 @@
 using LeakHound.Core.Series;
+using LeakHound.Core.Signals;
 using LeakHound.Core.Statistics;
 using LeakHound.Core.Verdicts;
 
@@ -15,6 +16,9 @@ public sealed class SeriesDetector
     private readonly BucketHistory _history;
     private double _origin = double.NaN;
     private double? _detectedAt;
+    private SeriesVerdict? _lastLeak;
+    private TrendEstimate? _leakTrend;
+    private double? _leakStoppedAt;
     private int _leakStreak;
     private double _leakStreakStart;
     private SeriesVerdict? _current;
@@ -44,7 +48,12 @@ public sealed class SeriesDetector
         Series = series;
         Limit = limit;
         _history = new BucketHistory(_options.HistoryCapacity);
+        _mayBeCount = SignalUnits.For(series) != SignalUnit.Bytes;
     }
+
+    private readonly bool _mayBeCount;
+
+    private SeriesTraits Traits => new(_mayBeCount, Limit, v => SignalUnits.Format(Series, v));
 
     public string Series { get; }
 
@@ -85,7 +94,10 @@ public sealed class SeriesDetector
         }
     }
 
-    /// <summary>The floor and trend behind the verdict over the whole history, for charts.</summary>
+    /// <summary>
+    /// The floor over the whole history and the trend the current verdict rests on (since the latest restart; after the
+    /// stop or the step for a plateau or a step), for charts.
+    /// </summary>
     public SeriesExplanation Explain()
     {
         ReadOnlySpan<Bucket> buckets = _history.Buckets;
@@ -94,14 +106,17 @@ public sealed class SeriesDetector
             return new SeriesExplanation([], [], null, null, null, null);
         }
 
-        Floor floor = FloorExtractor.Extract(buckets);
-        if (floor.TrendX.Length < 3)
+        SeriesTraits traits = Traits;
+        Floor floor = FloorExtractor.Extract(buckets, traits.MayBeCount);
+        ReadOnlySpan<Bucket> segment = buckets[SinceRestart(buckets, traits).Start..];
+        Assessment assessment = AssessWindows(segment, segment[^1].TLast - segment[0].TFirst, traits);
+        if (assessment.Trend is not { } t)
         {
             return new SeriesExplanation(floor.X, floor.Y, null, null, null, null);
         }
 
-        TrendEstimate t = TrendTest.Compute(floor.TrendX, floor.TrendY);
-        return new SeriesExplanation(floor.X, floor.Y, t.Intercept, t.Slope, t.SlopeLow, t.SlopeHigh);
+        double from = assessment.Stop?.At ?? assessment.Floor.X[0];
+        return new SeriesExplanation(floor.X, floor.Y, t.Intercept, t.Slope, t.SlopeLow, t.SlopeHigh) { TrendFromT = from };
     }
 
     /// <summary>Assesses the whole history now, e.g. at the end of a watch or trace.</summary>
@@ -109,17 +124,21 @@ public sealed class SeriesDetector
 
     private SeriesVerdict Evaluate(bool record)
     {
-        ReadOnlySpan<Bucket> buckets = _history.Buckets;
-        if (buckets.Length == 0)
+        ReadOnlySpan<Bucket> all = _history.Buckets;
+        if (all.Length == 0)
         {
             return new SeriesVerdict { Series = Series, Verdict = Verdict.Insufficient, Reason = "no samples yet", Limit = Limit };
         }
 
+        SeriesTraits traits = Traits;
         Sample latest = _history.Latest!.Value;
+        (int first, double? restart, Floor whole) = SinceRestart(all, traits);
+        ReadOnlySpan<Bucket> buckets = all[first..];
         double span = latest.T - buckets[0].TFirst;
-        Assessment assessment = AssessWindows(buckets, span);
+        Assessment assessment = AssessWindows(buckets, span, traits, first == 0 ? whole : null);
         Verdict verdict = assessment.Verdict;
         string reason = assessment.Reason;
+        string since = restart is { } r ? $" since the restart at t={r:0.#}s (the floor fell back to where it started)" : "";
         if (_history.SampleCount < _options.MinSamples)
         {
             verdict = Verdict.Insufficient;
@@ -128,27 +147,36 @@ public sealed class SeriesDetector
         else if (span < _options.MinSpanSeconds)
         {
             verdict = Verdict.Insufficient;
-            reason = $"{span:0.#}s observed; need {_options.MinSpanSeconds - span:0.#}s more (minimum span {_options.MinSpanSeconds:0.#}s)";
+            reason = $"{span:0.#}s observed{since}; need {_options.MinSpanSeconds - span:0.#}s more (minimum span {_options.MinSpanSeconds:0.#}s)";
+        }
+        else if (restart is not null)
+        {
+            reason += since;
         }
 
         if (!_online)
         {
-            if (verdict == Verdict.Leak && !LeakHeldBefore(buckets))
+            if (verdict == Verdict.Leak && !LeakHeldBefore(buckets, traits))
             {
                 verdict = Verdict.Insufficient;
                 reason = $"leak-like rise, not yet held over {_options.ConfirmAssessments} assessments ({assessment.Reason})";
             }
 
-            return Verdicted(verdict, reason, assessment, buckets, latest, span);
+            return Verdicted(verdict, reason, assessment, buckets, latest, restart);
         }
 
         // A declared leak stands until the evidence turns against it: a later window that cannot decide on its own (a
         // compaction of the history can hide cycles for a while; a few cycles' floor rising at 95% but just under 99.9%
-        // reads as a plain sawtooth) is no reason to take a page back. A plateau or a step is such evidence.
-        if (verdict is Verdict.Insufficient or Verdict.Sawtooth or Verdict.Stable && _detectedAt is not null && !assessment.Vetoed && WindowAssessor.StillRises(assessment, _options))
+        // reads as a plain sawtooth; a restart leaves too short a segment) is no reason to take a page back. A plateau,
+        // a step or a floor that stopped rising is such evidence, and takes it back at once.
+        if (verdict is Verdict.Insufficient or Verdict.Sawtooth or Verdict.Stable && _detectedAt is not null && _leakStoppedAt is null
+            && !assessment.Vetoed && assessment.Stop is null && (CannotTell(assessment) || LeakTests.StillRises(assessment, _options)))
         {
             verdict = Verdict.Leak;
-            reason = $"floor still rises, as when the leak was declared at {_detectedAt:0.#}s ({assessment.Reason})";
+            reason = restart is { } rr && CannotTell(assessment)
+                ? $"restarted at t={rr:0.#}s; the leak declared at {_detectedAt:0.#}s stands until the new process shows otherwise"
+                : $"floor still rises{(restart is { } ra ? $" again after the restart at t={ra:0.#}s" : "")}, as when the leak was declared at {_detectedAt:0.#}s ({assessment.Reason})";
+            assessment = assessment.Trend is null ? assessment with { Trend = _leakTrend } : assessment;
         }
 
         // A leak pages someone: the evidence must hold over consecutive assessments, not flicker through once. A final
@@ -162,22 +190,69 @@ public sealed class SeriesDetector
             reason = $"leak-like rise, confirming ({assessment.Reason})";
         }
 
+        SeriesVerdict result = Verdicted(verdict, reason, assessment, buckets, latest, restart);
         if (record)
         {
             _leakStreak = streak;
             _leakStreakStart = streakStart;
-        }
+            if (verdict == Verdict.Leak)
+            {
+                _detectedAt ??= latest.T;
+                _leakStoppedAt = null;
+                _lastLeak = result;
+                _leakTrend = assessment.Trend;
+            }
+            else if (_lastLeak is not null)
+            {
+                _leakStoppedAt ??= latest.T;
+            }
 
-        if (verdict == Verdict.Leak)
+            result = result with { DetectedAtSeconds = _detectedAt, LeakStoppedAtSeconds = _leakStoppedAt };
+        }
+        else if (verdict != Verdict.Leak && _lastLeak is { } paged)
         {
-            _detectedAt ??= latest.T;
+            // The final word keeps what was paged: a leak declared during the watch (and perhaps acted on) stays a leak,
+            // with when it stopped rising and what the series looks like now.
+            double stopped = _leakStoppedAt ?? latest.T;
+            result = paged with
+            {
+                Reason = $"leaked from {_detectedAt:0.#}s to {stopped:0.#}s at {traits.Rate(paged.SlopePerSecond ?? 0)}, then stopped (now {verdict.ToName()}: {reason})",
+                LeakStoppedAtSeconds = stopped,
+                TimeToLimitSeconds = null,
+                TimeToLimitEarliestSeconds = null,
+                TimeToLimitLatestSeconds = null,
+                Current = latest.Value,
+                Samples = _history.SampleCount,
+                AtSeconds = latest.T,
+            };
         }
 
-        return Verdicted(verdict, reason, assessment, buckets, latest, span);
+        return result;
+    }
+
+    /// <summary>Too few floor levels to say whether the floor still rises (just after a restart).</summary>
+    private bool CannotTell(Assessment assessment) => assessment.Trend is null || assessment.Floor.TrendX.Length < _options.MinTrendPoints;
+
+    /// <summary>The history from its latest restart on (all of it when there was none), and the restart's time.</summary>
+    private static (int Start, double? RestartAt, Floor Whole) SinceRestart(ReadOnlySpan<Bucket> buckets, SeriesTraits traits)
+    {
+        Floor floor = FloorExtractor.Extract(buckets, traits.MayBeCount);
+        if (Segments.LatestRestart(floor, ShapeChecks.Noise(floor.Y)) is not { } at)
+        {
+            return (0, null, floor);
+        }
+
+        int start = Math.Min(FirstBucketFrom(buckets, at), buckets.Length - 1);
+        if (start > 0 && buckets[start - 1].TLast >= at)
+        {
+            start--;
+        }
+
+        return (start, at, floor);
     }
 
     /// <summary>Offline confirmation: the history without its last one, two … buckets was judged a leak too.</summary>
-    private bool LeakHeldBefore(ReadOnlySpan<Bucket> buckets)
+    private bool LeakHeldBefore(ReadOnlySpan<Bucket> buckets, SeriesTraits traits)
     {
         for (int i = 1; i < _options.ConfirmAssessments; i++)
         {
@@ -188,7 +263,7 @@ public sealed class SeriesDetector
 
             ReadOnlySpan<Bucket> before = buckets[..^i];
             double span = before[^1].TLast - before[0].TFirst;
-            if (span < _options.MinSpanSeconds || AssessWindows(before, span).Verdict != Verdict.Leak)
+            if (span < _options.MinSpanSeconds || AssessWindows(before, span, traits).Verdict != Verdict.Leak)
             {
                 return false;
             }
@@ -197,10 +272,12 @@ public sealed class SeriesDetector
         return true;
     }
 
-    private SeriesVerdict Verdicted(Verdict verdict, string reason, Assessment assessment, ReadOnlySpan<Bucket> buckets, Sample latest, double span)
+    private SeriesVerdict Verdicted(Verdict verdict, string reason, Assessment assessment, ReadOnlySpan<Bucket> buckets, Sample latest, double? restart)
     {
         TrendEstimate? trend = assessment.Trend;
         double? floorNow = trend is { } t ? t.Intercept + t.Slope * latest.T : assessment.Floor.Y.Length > 0 ? assessment.Floor.Y[^1] : null;
+        bool leak = verdict == Verdict.Leak;
+        double headroom = Limit is { } limit ? limit - WindowAssessor.RecentPeak(buckets) : double.NaN;
         return new SeriesVerdict
         {
             Series = Series,
@@ -211,23 +288,33 @@ public sealed class SeriesDetector
             SlopeHigh = trend?.SlopeHigh,
             Confidence = trend is { } c ? 1 - c.PRising : 0,
             DetectedAtSeconds = _detectedAt,
-            TimeToLimitSeconds = verdict == Verdict.Leak ? TimeToLimit(buckets, trend!.Value, span) : null,
+            TimeToLimitSeconds = leak ? TimeAt(headroom, trend!.Value.Slope) : null,
+            TimeToLimitEarliestSeconds = leak ? TimeAt(headroom, trend!.Value.SlopeHigh) : null,
+            TimeToLimitLatestSeconds = leak ? TimeAt(headroom, trend!.Value.SlopeLow) : null,
             Limit = Limit,
             Current = latest.Value,
             Floor = floorNow,
             Cycles = assessment.Floor.Cycles,
             Samples = _history.SampleCount,
             AtSeconds = latest.T,
+            Shape = assessment.Shape,
+            NegligiblePerSecond = assessment.Bound?.Negligible
+                ?? GrowthBound.NegligibleRate(floorNow ?? latest.Value, WindowAssessor.RecentPeak(buckets), Limit, assessment.Floor.IsCount, _options),
+            RestartedAtSeconds = restart,
         };
     }
+
+    /// <summary>Seconds until the peaks of the series, rising at <paramref name="rate"/>, reach the limit (OOM happens at a peak).</summary>
+    private static double? TimeAt(double headroom, double rate) =>
+        double.IsNaN(headroom) || !(rate > 0) ? null : Math.Max(0, headroom / rate);
 
     /// <summary>
     /// Leak is tested on the whole history and, once it is long, on its recent half and quarter too, so a leak that starts
     /// after days of calm is not diluted. Every other verdict describes the whole history.
     /// </summary>
-    private Assessment AssessWindows(ReadOnlySpan<Bucket> buckets, double span)
+    private Assessment AssessWindows(ReadOnlySpan<Bucket> buckets, double span, SeriesTraits traits, Floor? floor = null)
     {
-        Assessment full = Vetted(WindowAssessor.Assess(buckets, _options), buckets);
+        Assessment full = Vetted(WindowAssessor.Assess(buckets, _options, traits, floor), buckets);
         if (full.Verdict == Verdict.Leak)
         {
             return full;
@@ -247,7 +334,14 @@ public sealed class SeriesDetector
                 break;
             }
 
-            Assessment recent = Vetted(WindowAssessor.Assess(buckets[start..], _options), buckets[start..]);
+            // A recent window whose floor (as the whole window sees it) does not even rise at 5% cannot be a leak: not
+            // worth a full assessment of its own.
+            if (!RecentFloorRises(full.Floor, end - span * share))
+            {
+                continue;
+            }
+
+            Assessment recent = Vetted(WindowAssessor.Assess(buckets[start..], _options, traits), buckets[start..]);
             if (recent.Verdict == Verdict.Leak && !SlowerThanBefore(buckets[..start], recent.Trend!.Value))
             {
                 return recent with { Reason = recent.Reason + $" over the last {share:P0} of the watch" };
@@ -269,18 +363,22 @@ public sealed class SeriesDetector
         return missing is null ? assessment : assessment with { Verdict = Verdict.Insufficient, Reason = "floor rises, but " + missing, Vetoed = true };
     }
 
+    private static bool RecentFloorRises(Floor floor, double from)
+    {
+        int first = Array.FindIndex(floor.TrendX, x => x >= from);
+        return first >= 0 && FloorTrend.Of(floor.TrendX.AsSpan(first), floor.TrendY.AsSpan(first), floor.IsCount) is { PRising: < 0.05 };
+    }
+
     /// <summary>
     /// A recent rise that is slower than the rise before it is the tail of a warm-up, not a leak that has just begun.
     /// </summary>
     private bool SlowerThanBefore(ReadOnlySpan<Bucket> earlier, TrendEstimate recent)
     {
-        Floor floor = FloorExtractor.Extract(earlier);
-        if (floor.TrendX.Length < 3)
+        if (FloorTrend.Of(FloorExtractor.Extract(earlier, _mayBeCount)) is not { } before)
         {
             return false;
         }
 
-        TrendEstimate before = TrendTest.Compute(floor.TrendX, floor.TrendY);
         return before.Slope > 0 && recent.Slope < _options.MaxDeceleration * before.Slope;
     }
 
@@ -295,23 +393,5 @@ public sealed class SeriesDetector
         }
 
         return lo;
-    }
-
-    /// <summary>Seconds until the peaks of the series, rising at the floor's rate, reach the limit (OOM happens at a peak).</summary>
-    private double? TimeToLimit(ReadOnlySpan<Bucket> buckets, TrendEstimate trend, double span)
-    {
-        if (Limit is not { } limit || trend.Slope <= 0)
-        {
-            return null;
-        }
-
-        double since = buckets[^1].TLast - span * 0.1;
-        double peak = double.NegativeInfinity;
-        for (int i = buckets.Length - 1; i >= 0 && (buckets[i].TLast >= since || peak == double.NegativeInfinity); i--)
-        {
-            peak = Math.Max(peak, buckets[i].Max);
-        }
-
-        return Math.Max(0, (limit - peak) / trend.Slope);
     }
 }

@@ -7,8 +7,18 @@ namespace LeakHound.Core.Detection;
 /// </summary>
 public sealed record SeriesExplanation(double[] FloorT, double[] FloorValue, double? Intercept, double? Slope, double? SlopeLow, double? SlopeHigh)
 {
-    /// <summary>The time the band pivots on.</summary>
-    public double PivotT => FloorT.Length == 0 ? 0 : FloorT[FloorT.Length / 2];
+    /// <summary>Where the trend begins (a restart, a stop); the floor before it is not what the trend describes.</summary>
+    public double TrendFromT { get; init; } = double.NegativeInfinity;
+
+    /// <summary>The time the band pivots on: the median time of the floor points the trend describes.</summary>
+    public double PivotT
+    {
+        get
+        {
+            double[] described = FloorT.Where(t => t >= TrendFromT).ToArray();
+            return described.Length > 0 ? described[described.Length / 2] : FloorT.Length == 0 ? 0 : FloorT[FloorT.Length / 2];
+        }
+    }
 
     /// <summary>The trend and its band at time <paramref name="t"/>; null without a trend.</summary>
     public (double Mid, double Low, double High)? TrendAt(double t)

@@ -14,7 +14,7 @@ public static class TraceAnalysis
     public static IReadOnlyList<SeriesVerdict> Analyze(Trace trace, DetectorOptions options, double? byteLimit, Func<string, bool>? filter = null)
     {
         List<SeriesVerdict> verdicts = [];
-        FullCollections? fullCollections = FullCollections.FromTrace(trace);
+        FullCollections fullCollections = FullCollections.FromTrace(trace);
         foreach (string series in trace.SeriesNames)
         {
             if (filter is not null && !filter(series))
@@ -25,7 +25,7 @@ public static class TraceAnalysis
             double? limit = SignalUnits.For(series) == SignalUnit.Bytes ? byteLimit : null;
             SeriesDetector detector = new(series, options, limit)
             {
-                LeakEvidence = fullCollections is not null && FullCollections.HoldsGarbageUntilFullCollection(series) ? fullCollections.LeakEvidence : null,
+                LeakEvidence = fullCollections.EvidenceFor(series),
             };
             foreach (Series.Sample s in trace[series])
             {

@@ -4,14 +4,17 @@ using LeakHound.Core.Traces;
 namespace LeakHound.Core.Signals;
 
 /// <summary>
-/// The full (gen2) collections of a garbage-collected process as a watch saw them: when, and the bytes live after each.
+/// The full garbage collections of a garbage-collected process as a watch saw them: when, and (where the runtime says)
+/// the bytes live after each. .NET, Go, Node.js, the JVM and Python are recognised from their runtime signals.
 /// </summary>
 /// <remarks>
-/// Between full collections a managed heap also holds every object that died old (in gen2, or large) since the last one,
-/// so the heap size, the gen2/LOH/POH sizes and the GC's committed memory climb like a leak for as long as the GC puts
-/// the next full collection off — minutes on a big server heap. Only what survives full collections says whether the
-/// program keeps more and more, so a leak of those series is called once two full collections inside the window show
-/// more bytes live after the later one. Bounded: the latest <c>capacity</c> collections are kept.
+/// Between full collections a managed heap also holds every object that died old (in .NET's gen2 or large-object heap,
+/// V8's old space, the JVM's old generation, or anywhere in Go's heap until its next cycle), so the runtime's heap series
+/// climb like a leak for as long as the collector puts the next full collection off — minutes on a big or quiet heap.
+/// Only what survives full collections says whether the program keeps more and more, so a leak of those series is
+/// called once two full collections inside the window (half of it apart) are seen — and, where the runtime reports the
+/// bytes live after each (.NET), once those grew with the rise. A heap series with no collection in view stays
+/// insufficient ("no garbage collection seen yet"). Bounded: the latest <c>capacity</c> collections are kept.
 /// </remarks>
 public sealed class FullCollections(int capacity = FullCollections.Capacity)
 {
@@ -36,68 +39,82 @@ public sealed class FullCollections(int capacity = FullCollections.Capacity)
 
     public const string PohSizeSeries = "dotnet_poh_size_bytes";
 
-    private static readonly HashSet<string> s_heldUntilFullCollection = new(StringComparer.Ordinal)
-    {
-        HeapSizeSeries, CommittedSeries, Gen2SizeSeries, LohSizeSeries, PohSizeSeries,
-    };
-
     private readonly Queue<(double T, double LiveBytes)> _seen = new();
 
     public int Count => _seen.Count;
 
+    /// <summary>The time of the <paramref name="index"/>-th collection kept, oldest first.</summary>
+    public double At(int index) => _seen.ElementAt(index).T;
+
     /// <summary>
     /// Series that also hold the objects that died old until the next full collection frees them, so that between full
-    /// collections they rise whether or not the program leaks.
+    /// collections they rise whether or not the program leaks: the runtime's own heap series (labels such as
+    /// <c>{area="heap"}</c> are read where they say which part of memory a series is).
     /// </summary>
-    public static bool HoldsGarbageUntilFullCollection(string series) => s_heldUntilFullCollection.Contains(series);
+    public static bool HoldsGarbageUntilFullCollection(string series) => RuntimeHeaps.CollectorOf(series) is not null;
 
     /// <summary>
-    /// The full collections of a recorded watch of a .NET target, so that <c>analyze</c> judges the managed heap as the
-    /// live watch did. Null for a trace without runtime counters.
+    /// The evidence a series' leak verdict needs from the collections, worded for its runtime; null for a series that
+    /// holds no garbage.
     /// </summary>
-    public static FullCollections? FromTrace(Trace trace)
-    {
-        if (!trace.SeriesNames.Contains(Gen2RateSeries))
-        {
-            return null;
-        }
+    public Detection.LeakEvidence? EvidenceFor(string series) =>
+        RuntimeHeaps.CollectorOf(series) is { } collector ? (start, end, slope) => Missing(start, end, slope, collector) : null;
 
+    /// <summary>
+    /// The full collections of a recorded watch (a .NET target's gen2 rate and live bytes, a scraped runtime's GC
+    /// counter), so that <c>analyze</c> judges the heap series as the live watch did. Empty for a trace without them.
+    /// </summary>
+    public static FullCollections FromTrace(Trace trace)
+    {
         FullCollections collections = new(int.MaxValue);
         collections.AddRecorded(trace);
         return collections;
     }
 
     /// <summary>
-    /// Adds the full collections a recorded watch shows: one ran in each interval whose gen2 rate is non-zero, and what
-    /// it kept is the live-after value recorded with it. A window only counts collections up to its own end, so a
-    /// replay may add them all before its samples.
+    /// Adds the full collections a recorded watch shows: one ran in each interval whose collection rate is non-zero;
+    /// for .NET what it kept is the live-after value recorded with it. A window only counts collections up to its own
+    /// end, so a replay may add them all before its samples.
     /// </summary>
     public void AddRecorded(Trace trace)
     {
-        if (!trace.SeriesNames.Contains(Gen2RateSeries))
+        List<(double T, double Live)> found = [];
+        IReadOnlyList<Sample> live = trace.SeriesNames.Contains(LiveAfterSeries) ? trace[LiveAfterSeries] : [];
+        foreach (string series in trace.SeriesNames)
         {
-            return;
+            if (!RuntimeHeaps.CountsFullCollections(series))
+            {
+                continue;
+            }
+
+            int next = 0;
+            double? latestLive = null;
+            bool dotnet = series == Gen2RateSeries;
+            foreach (Sample rate in trace[series])
+            {
+                for (; dotnet && next < live.Count && live[next].T <= rate.T; next++)
+                {
+                    latestLive = live[next].Value;
+                }
+
+                if (rate.Value > 0 && (!dotnet || latestLive is not null))
+                {
+                    found.Add((rate.T, dotnet ? latestLive!.Value : double.NaN));
+                }
+            }
         }
 
-        IReadOnlyList<Sample> live = trace.SeriesNames.Contains(LiveAfterSeries) ? trace[LiveAfterSeries] : [];
-        int next = 0;
-        double? latestLive = null;
-        foreach (Sample rate in trace[Gen2RateSeries])
+        foreach ((double t, double kept) in found.OrderBy(c => c.T))
         {
-            for (; next < live.Count && live[next].T <= rate.T; next++)
-            {
-                latestLive = live[next].Value;
-            }
-
-            if (rate.Value > 0 && latestLive is { } kept)
-            {
-                Add(rate.T, kept);
-            }
+            Add(t, kept);
         }
     }
 
-    /// <summary>Records a full collection seen at time <paramref name="t"/> (non-decreasing) with the bytes live after it.</summary>
-    public void Add(double t, double liveBytes)
+    /// <summary>
+    /// Records a full collection seen at time <paramref name="t"/> (non-decreasing) with the bytes live after it, or NaN
+    /// when the runtime does not say.
+    /// </summary>
+    public void Add(double t, double liveBytes = double.NaN)
     {
         _seen.Enqueue((t, liveBytes));
         if (_seen.Count > capacity)
@@ -107,12 +124,15 @@ public sealed class FullCollections(int capacity = FullCollections.Capacity)
     }
 
     /// <summary>
-    /// A <see cref="Detection.LeakEvidence"/> for the series that hold old garbage between full collections: the bytes
-    /// live after full collections inside the window must have grown, between collections at least half the window apart,
-    /// by at least half what the series' own rise predicts over that time. A start-up's first collections, a moment
-    /// apart, prove nothing about the hours after them.
+    /// A <see cref="Detection.LeakEvidence"/> for .NET's managed-heap series: the bytes live after full collections
+    /// inside the window must have grown, between collections at least half the window apart, by at least half what the
+    /// series' own rise predicts over that time. A start-up's first collections, a moment apart, prove nothing about the
+    /// hours after them.
     /// </summary>
-    public string? LeakEvidence(double windowStart, double windowEnd, double slopePerSecond)
+    public string? LeakEvidence(double windowStart, double windowEnd, double slopePerSecond) =>
+        Missing(windowStart, windowEnd, slopePerSecond, RuntimeHeaps.DotNet);
+
+    private string? Missing(double windowStart, double windowEnd, double slopePerSecond, string collection)
     {
         int inside = 0;
         (double T, double Live) first = default;
@@ -133,10 +153,10 @@ public sealed class FullCollections(int capacity = FullCollections.Capacity)
         double grew = last.Live - first.Live;
         return inside switch
         {
-            0 => "no full (gen2) collection in the window yet: until one runs, objects that died old rise like a leak",
-            1 => "one full (gen2) collection in the window; a later one must show more bytes live after it",
+            0 => $"no {collection} in the window yet (no garbage collection seen yet): until one runs, objects that died old rise like a leak",
+            1 => $"one {collection} in the window; a later one must show the floor kept",
             _ when apart < (windowEnd - windowStart) / 2 =>
-                $"full (gen2) collections in the window span {apart:0.#}s of {windowEnd - windowStart:0.#}s; what they keep must be seen growing over at least half of it",
+                $"{collection}s in the window span {apart:0.#}s of {windowEnd - windowStart:0.#}s; what they keep must be seen growing over at least half of it",
             _ when grew < 0.5 * slopePerSecond * apart =>
                 $"the bytes live after full collections grew by {Math.Max(0, grew):G4} in {apart:0.#}s, far less than the rise: it is garbage awaiting the next one",
             _ => null,

@@ -8,7 +8,7 @@ namespace LeakHound.Core.Statistics;
 /// (Theil–Sen breaks down only at 29% outliers), and neither assumes normal noise.
 /// <list type="bullet">
 /// <item>Slope: Theil (1950), Sen (1968) "Estimates of the regression coefficient based on Kendall's tau", JASA 63(324) — median of (yⱼ−yᵢ)/(xⱼ−xᵢ).</item>
-/// <item>Interval: Sen (1968) §5 — with N pairwise slopes sorted and C = z₀.₉₇₅·√Var(S), the bounds are the (N−C)/2-th and (N+C)/2+1-th slopes.</item>
+/// <item>Interval: Sen (1968) §5 — with N pairwise slopes sorted and C = z·√Var(S), the bounds are the (N−C)/2-th and (N+C)/2+1-th slopes (z: see <see cref="Z"/>).</item>
 /// <item>Test: Mann (1945), Kendall (1975); Var(S) = [n(n−1)(2n+5) − Σ t(t−1)(2t+5)]/18 with ties of size t.</item>
 /// <item>Serial correlation: floor points of a real process are autocorrelated, which makes Var(S) too small and the test
 /// over-confident. We inflate Var(S) by (1+ρ₁)/(1−ρ₁), ρ₁ the lag-1 autocorrelation of the Theil–Sen residuals — the AR(1)
@@ -21,7 +21,14 @@ public static class TrendTest
     /// <summary>Largest variance inflation applied; beyond it the series is effectively a handful of independent points.</summary>
     private const double MaxInflation = 50;
 
-    private const double Z975 = 1.959963984540054;
+    /// <summary>
+    /// z of the interval: 2.24, a nominal 97.5% interval, reported as the 95% interval it is in use. A rate is read when a
+    /// verdict is given, and the verdict is given when the estimate first passes its tests — when it runs high by chance
+    /// as often as not — and on floors (minima of buckets and cycles) that are not Gaussian. Measured on generated leaks
+    /// at spans of 1, 5 and 30 minutes, the nominal 95% interval covered the true rate 93.5–95% of the time when given;
+    /// this one 96–100% (tests/LeakHound.Core.Tests/Detection/RateCoverageTests).
+    /// </summary>
+    private const double Z = 2.241402727604947;
 
     /// <summary>Estimates the trend of y over x. x must be non-decreasing; needs at least 3 points.</summary>
     /// <param name="x">Times (or iteration numbers), non-decreasing.</param>
@@ -80,11 +87,13 @@ public static class TrendTest
             double high = slope;
             if (pairs > 0 && varS > 0)
             {
-                double c = Z975 * Math.Sqrt(varS);
+                double c = Z * Math.Sqrt(varS);
                 int lowIndex = Math.Clamp((int)Math.Floor((pairs - c) / 2), 0, pairs - 1);
                 int highIndex = Math.Clamp((int)Math.Ceiling((pairs + c) / 2), 0, pairs - 1);
-                low = Selection.Select(pairSlopes, lowIndex);
-                high = Selection.Select(pairSlopes, highIndex);
+                // The median's selection left the slopes partitioned around the middle: each bound is found in its half.
+                int mid = pairs / 2;
+                low = lowIndex < mid ? Selection.Select(pairSlopes[..mid], lowIndex) : Selection.Select(pairSlopes, lowIndex);
+                high = highIndex > mid ? Selection.Select(pairSlopes[(mid + 1)..], highIndex - mid - 1) : Selection.Select(pairSlopes, highIndex);
             }
 
             return new TrendEstimate(slope, intercept, low, high, z, p, inflation, n);

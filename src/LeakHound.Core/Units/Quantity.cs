@@ -87,12 +87,20 @@ public static partial class Quantity
         return u == 0 ? $"{sign}{v:0} B" : string.Create(CultureInfo.InvariantCulture, $"{sign}{v:0.##} {units[u]}");
     }
 
-    /// <summary>"45s", "12m 30s", "3h 5m", "2d 4h".</summary>
+    /// <summary>"45s", "12m 30s", "3h 5m", "2d 4h", "3.5 years"; any finite number, however large.</summary>
     public static string FormatDuration(double seconds)
     {
         if (!double.IsFinite(seconds))
         {
             return "∞";
+        }
+
+        // Beyond a year days and hours stop meaning anything, and TimeSpan overflows near 2.9e4 years.
+        const double year = 365.25 * 86400;
+        if (seconds >= year)
+        {
+            double years = seconds / year;
+            return years < 1e6 ? string.Create(CultureInfo.InvariantCulture, $"{years:0.#} years") : "over a million years";
         }
 
         TimeSpan t = TimeSpan.FromSeconds(Math.Max(0, seconds));

@@ -26,6 +26,24 @@ public sealed record SeriesVerdict
     /// <summary>Projected seconds until the peaks reach the limit; null unless leaking with a known limit.</summary>
     public double? TimeToLimitSeconds { get; init; }
 
+    /// <summary>The earliest the limit is reached at 95%: at the upper end of the rate's interval.</summary>
+    public double? TimeToLimitEarliestSeconds { get; init; }
+
+    /// <summary>The latest the limit is reached at 95%: at the lower end of the rate's interval (null: it may never be).</summary>
+    public double? TimeToLimitLatestSeconds { get; init; }
+
+    /// <summary>The shape seen so far, also while the verdict is insufficient (null: none yet).</summary>
+    public Verdict? Shape { get; init; }
+
+    /// <summary>The largest rise per second that does not matter for this series: a healthy verdict claims its floor stays under it.</summary>
+    public double? NegligiblePerSecond { get; init; }
+
+    /// <summary>For a leak declared during the watch that stopped rising later: when it was taken back (series time).</summary>
+    public double? LeakStoppedAtSeconds { get; init; }
+
+    /// <summary>The latest restart seen in the series (the floor fell back to where it started); it is judged from there.</summary>
+    public double? RestartedAtSeconds { get; init; }
+
     public double? Limit { get; init; }
 
     public double? Current { get; init; }

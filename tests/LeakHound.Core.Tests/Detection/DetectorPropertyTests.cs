@@ -47,7 +47,8 @@ public sealed class DetectorPropertyTests
 
         Replay r = Replay.Of(sampled);
 
-        Assert.True(r.Final.Verdict == Verdict.Sawtooth, $"amplitude {amplitude}, period {period}, late {lateShare:P0}: {r}");
+        // Ten minutes do not bound the floor under the default negligible growth: the shape is what is tested here.
+        Assert.True(r.Final.Shape == Verdict.Sawtooth && r.Final.Verdict != Verdict.Leak, $"amplitude {amplitude}, period {period}, late {lateShare:P0}: {r}");
     }
 
     [Property(MaxTest = 30, StartSize = 100, EndSize = 2000)]

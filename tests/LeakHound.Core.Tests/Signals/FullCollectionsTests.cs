@@ -124,9 +124,12 @@ public sealed class FullCollectionsTests
     }
 
     [Fact]
-    public void Analyze_OfATraceWithoutRuntimeCounters_JudgesTheSamplesAlone()
+    public void Analyze_OfAHeapTraceWithoutAnyCollectionSeen_SaysSoInsteadOfLeak()
     {
-        Assert.Equal(Verdict.Leak, HeapVerdict(Recorded(withRuntimeCounters: false, keptAfterCollectionAt: null)).Verdict);
+        SeriesVerdict v = HeapVerdict(Recorded(withRuntimeCounters: false, keptAfterCollectionAt: null));
+
+        Assert.Equal(Verdict.Insufficient, v.Verdict);
+        Assert.Contains("no garbage collection seen yet", v.Reason);
     }
 
     [Fact]
