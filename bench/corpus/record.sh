@@ -7,6 +7,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 out="$here/recorded"
 programs="$here/programs"
+fixtures="$repo/tests/fixtures/node"
 seconds=${RECORD_SECONDS:-720}
 bin=$(mktemp -d)
 trap 'rm -rf "$bin"' EXIT
@@ -26,12 +27,12 @@ record() {
   case "$name" in
     leak-keep-requests)
       port=$(free_port)
-      (sleep 3; node "$programs/load.js" "http://127.0.0.1:$port/order" 20 4096 $((seconds + 10)) 2>/dev/null) &
-      watch "$name" --metrics-url "http://127.0.0.1:$port/metrics" -- node "$programs/keep-requests.js" "$port" leak $((seconds + 30)) ;;
+      (sleep 3; node "$fixtures/load.js" "http://127.0.0.1:$port/order" 20 4096 $((seconds + 10)) 2>/dev/null) &
+      watch "$name" --metrics-url "http://127.0.0.1:$port/metrics" -- node "$fixtures/request-log.js" "$port" leak $((seconds + 30)) ;;
     healthy-keep-requests-bounded)
       port=$(free_port)
-      (sleep 3; node "$programs/load.js" "http://127.0.0.1:$port/order" 20 4096 $((seconds + 10)) 2>/dev/null) &
-      watch "$name" --metrics-url "http://127.0.0.1:$port/metrics" -- node "$programs/keep-requests.js" "$port" fixed $((seconds + 30)) 3600 ;;
+      (sleep 3; node "$fixtures/load.js" "http://127.0.0.1:$port/order" 20 4096 $((seconds + 10)) 2>/dev/null) &
+      watch "$name" --metrics-url "http://127.0.0.1:$port/metrics" -- node "$fixtures/request-log.js" "$port" fixed $((seconds + 30)) 3600 ;;
     leak-upload-buffer)
       watch "$name" -- node "$programs/upload-buffer.js" leak $((seconds + 30)) ;;
     leak-churn-slow)

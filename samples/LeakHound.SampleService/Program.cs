@@ -2,7 +2,7 @@
 // Map of the incidents), /work allocates the same and lets it go. /health reports the leak monitor as JSON.
 //
 //   dotnet run --project samples/LeakHound.SampleService -- --urls http://127.0.0.1:5080
-//   options (compressed time for demos and tests): --interval 0.1s --min-span 10s --warmup 1s --leakhound off
+//   options (compressed time for demos and tests): --interval 0.1s --min-span 10s --warmup 1s --negligible 100%/min --leakhound off
 using System.Collections.Concurrent;
 using LeakHound.Core.Detection;
 using LeakHound.Core.Units;
@@ -19,7 +19,11 @@ if (monitored)
     {
         o.SampleInterval = TimeSpan.FromSeconds(Seconds(builder.Configuration["interval"], 5));
         o.WarmUp = TimeSpan.FromSeconds(Seconds(builder.Configuration["warmup"], 30));
-        o.Detector = DetectorOptions.Default with { MinSpanSeconds = Seconds(builder.Configuration["min-span"], 300) };
+        o.Detector = DetectorOptions.Default with
+        {
+            MinSpanSeconds = Seconds(builder.Configuration["min-span"], 300),
+            NegligibleGrowthPerHour = Share(builder.Configuration["negligible"], 0.01),
+        };
     });
 }
 else
@@ -43,6 +47,11 @@ app.MapGet("/work", (int? kb) =>
 });
 app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthJson.WriteAsync });
 app.Run();
+
+static double Share(string? text, double fallback) =>
+    text is null ? fallback
+    : Quantity.TryParseSharePerHour(text, out double perHour) ? perHour
+    : throw new ArgumentException($"not a share of the level per time: {text} (use 1%/h, 100%/min)");
 
 static double Seconds(string? text, double fallback) =>
     text is null ? fallback

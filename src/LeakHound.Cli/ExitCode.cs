@@ -7,4 +7,7 @@ public enum ExitCode
     Leak = 1,
     Usage = 2,
     Target = 3,
+
+    /// <summary><c>soak</c> and <c>compare</c>: no leak, but the evidence could not bound the growth of every resource signal.</summary>
+    Inconclusive = 4,
 }

@@ -6,6 +6,7 @@ RootCommand root = new("LeakHound: tells a memory leak from a healthy GC sawtoot
 root.Subcommands.Add(RunCommand.Create());
 root.Subcommands.Add(WatchCommand.Create());
 root.Subcommands.Add(AnalyzeCommand.Create());
+root.Subcommands.Add(CompareCommand.Create());
 root.Subcommands.Add(ReportCommand.Create());
 root.Subcommands.Add(HistoryCommand.Create());
 root.Subcommands.Add(DemoCommand.Create());

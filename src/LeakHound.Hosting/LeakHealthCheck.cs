@@ -34,9 +34,11 @@ internal sealed class LeakHealthCheck(LeakMonitor monitor, IOptions<LeakHoundOpt
 
         if (verdicts.Count == 0 || verdicts.All(v => v.Verdict == Verdict.Insufficient))
         {
-            string waiting = verdicts.Count == 0
-                ? "no samples yet (warming up)"
-                : $"no leak seen; {Quantity.FormatDuration(verdicts.Max(v => v.AtSeconds))} observed, verdicts need {Quantity.FormatDuration(_options.Detector.MinSpanSeconds)}";
+            double observed = verdicts.Count == 0 ? 0 : verdicts.Max(v => v.AtSeconds);
+            string waiting = verdicts.Count == 0 ? "no samples yet (warming up)"
+                : observed < _options.Detector.MinSpanSeconds
+                    ? $"no leak seen; {Quantity.FormatDuration(observed)} observed, verdicts need {Quantity.FormatDuration(_options.Detector.MinSpanSeconds)}"
+                    : $"no leak seen in {Quantity.FormatDuration(observed)}; growth not yet bounded: {string.Join(", ", verdicts.Select(v => $"{v.Series} ({(v.Shape is { } shape ? shape.ToName() + " so far" : "undecided")})"))}";
             return HealthCheckResult.Healthy(waiting, data);
         }
 
@@ -50,7 +52,7 @@ internal sealed class LeakHealthCheck(LeakMonitor monitor, IOptions<LeakHoundOpt
     {
         string text = $"{v.Series} leaking at {VerdictText.Rate(v)} (95% CI)";
         return v.TimeToLimitSeconds is { } s && v.Limit is { } limit
-            ? $"{text}, reaches its limit {VerdictText.Value(v.Series, limit)} in about {Quantity.FormatDuration(s)}"
+            ? $"{text}, reaches its limit {VerdictText.Value(v.Series, limit)} in about {Quantity.FormatDuration(s)} ({VerdictText.TimeToLimit(v)})"
             : text;
     }
 

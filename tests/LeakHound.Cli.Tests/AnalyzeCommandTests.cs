@@ -27,7 +27,8 @@ public sealed class AnalyzeCommandTests
             ("rss", SyntheticSeries.Sawtooth(new Random(1), 1800, 1, 100e6, 50e6, 20, 20e3, 1e6)),
             ("fds", SyntheticSeries.Staircase(new Random(2), 1800, 1, 30, double.PositiveInfinity, 2))));
 
-        ProcessResult r = await CliRunner.RunAsync("analyze", file, "--format", "json", "--limit", "1GiB");
+        // Half an hour bounds a still pool of descriptors under a negligible 100%/h, not under the default 1%/h.
+        ProcessResult r = await CliRunner.RunAsync("analyze", file, "--format", "json", "--limit", "1GiB", "--negligible", "100%/h");
 
         Assert.True(r.ExitCode == 1, r.ToString());
         JsonVerdicts json = JsonVerdicts.Parse(r.Stdout);
@@ -53,7 +54,7 @@ public sealed class AnalyzeCommandTests
             csv.Append(string.Create(CultureInfo.InvariantCulture, $"{t},{v},{12 + (int)t % 2}\n"));
         }
 
-        ProcessResult r = await CliRunner.RunAsync("analyze", CliRunner.TempFile(csv.ToString()), "--format", "json");
+        ProcessResult r = await CliRunner.RunAsync("analyze", CliRunner.TempFile(csv.ToString()), "--format", "json", "--negligible", "50%/h");
 
         Assert.True(r.ExitCode == 0, r.ToString());
         JsonVerdicts json = JsonVerdicts.Parse(r.Stdout);

@@ -6,7 +6,8 @@ namespace LeakHound.Hosting.Tests;
 /// <summary>Feeds synthetic shapes into a monitor at the seam where the hosted service would feed /proc readings.</summary>
 internal static class Feeding
 {
-    public static readonly DetectorOptions Fast = DetectorOptions.Default with { MinSpanSeconds = 60 };
+    /// <summary>Minutes stand for hours here: a minute's minimum span, and growth under the level an hour is negligible.</summary>
+    public static readonly DetectorOptions Fast = DetectorOptions.Default with { MinSpanSeconds = 60, NegligibleGrowthPerHour = 1 };
 
     public static LeakMonitor Monitor(double? memoryLimit = 4e9) => new(Fast, LeakMonitor.Limits(memoryLimit, 1024));
 

@@ -12,7 +12,8 @@ internal static class Stores
         LiveStore store = new();
         int target = store.AddTarget(label, 4242);
         SeriesDetector rss = new("rss", DetectorOptions.Default with { MinSpanSeconds = 60 }, 8e9);
-        SeriesDetector threads = new("threads", DetectorOptions.Default with { MinSpanSeconds = 60 });
+        // Ten minutes bound a still count only under a generous negligible growth (1000% of the level an hour).
+        SeriesDetector threads = new("threads", DetectorOptions.Default with { MinSpanSeconds = 60, NegligibleGrowthPerHour = 10 });
         foreach ((double t, double v) in SyntheticSeries.Sawtooth(new Random(3), rounds - 1, 1, 200e6, 20e6, 10, 1 << 20, 1e5))
         {
             rss.Add(t, v);

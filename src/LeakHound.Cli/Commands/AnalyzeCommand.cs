@@ -19,7 +19,6 @@ internal static class AnalyzeCommand
     private static readonly Option<long?> WatchId = new("--watch") { Description = "With --store: re-analyse this stored watch (see leakhound history)" };
     private static readonly Option<string?> Limit = new("--limit") { Description = "Memory limit for time-to-limit of byte-valued series, e.g. 2GiB" };
     private static readonly Option<string> Format = new("--format", "-f") { Description = "table (default) or json", DefaultValueFactory = _ => "table" };
-    private static readonly Option<string> MinSpan = new("--min-span") { Description = "Least observation before any verdict", DefaultValueFactory = _ => "5m" };
     private static readonly Option<string[]> SeriesFilter = new("--series", "-s") { Description = "Analyse only these series (repeatable; * matches any text)" };
     private static readonly Option<string?> Report = new("--report") { Description = "Also write a self-contained HTML report with a chart per signal to this file" };
 
@@ -29,7 +28,7 @@ internal static class AnalyzeCommand
         command.Arguments.Add(File);
         command.Options.Add(Limit);
         command.Options.Add(Format);
-        command.Options.Add(MinSpan);
+        DetectorOptionSet.AddTo(command);
         command.Options.Add(SeriesFilter);
         command.Options.Add(Report);
         command.Options.Add(HistoryCommand.Store);
@@ -57,7 +56,7 @@ internal static class AnalyzeCommand
 
         double? limit = WatchOptions.ParseLimit(parse.GetValue(Limit));
 
-        DetectorOptions options = DetectorOptions.Default with { MinSpanSeconds = WatchOptions.ParseDuration(parse.GetValue(MinSpan)!, "--min-span") };
+        DetectorOptions options = DetectorOptionSet.Read(parse);
         Trace trace;
         if (watchId is { } id)
         {

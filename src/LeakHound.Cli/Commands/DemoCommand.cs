@@ -8,7 +8,8 @@ namespace LeakHound.Cli.Commands;
 /// <summary>
 /// <c>leakhound demo</c> (exit 0 when each demo target gets its expected verdict): starts three built-in targets (a leak like the WAV broadcaster incident, a heavy but healthy
 /// sawtooth, a cache warming up to a plateau), watches them side by side and ends with their verdicts. The targets run
-/// at about 10× the pace of a real service, so the demo uses a 20 s minimum span instead of the default 5 minutes.
+/// at about 10× the pace of a real service, so the demo uses a 20 s minimum span instead of the default 5 minutes, and
+/// counts growth under its level a minute (over an hour's horizon) as negligible: in seconds nothing finer is bounded.
 /// </summary>
 internal static class DemoCommand
 {
@@ -39,7 +40,7 @@ internal static class DemoCommand
             DurationSeconds = duration,
             UntilVerdict = true,
             Json = format == "json",
-            Detector = DetectorOptions.Default with { MinSpanSeconds = 20 },
+            Detector = DetectorOptions.Default with { MinSpanSeconds = 20, NegligibleGrowthPerHour = 60, HealthyHorizonSeconds = 3600 },
             // At the demo's 20 s span a young runtime's GC heap, still growing towards its first collections, would
             // distract from the three shapes the demo is about.
             RuntimeCounters = false,

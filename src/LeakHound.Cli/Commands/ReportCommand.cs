@@ -13,7 +13,6 @@ internal static class ReportCommand
     private static readonly Option<string?> Output = new("--output", "-o") { Description = "HTML file to write" };
     public static readonly Option<string?> Png = new("--png") { Description = "Also write one PNG chart per signal into this directory" };
     private static readonly Option<string?> Limit = new("--limit") { Description = "Memory limit for time-to-limit of byte-valued series, e.g. 2GiB" };
-    private static readonly Option<string> MinSpan = new("--min-span") { Description = "Least observation before any verdict", DefaultValueFactory = _ => "5m" };
     private static readonly Option<string[]> SeriesFilter = new("--series", "-s") { Description = "Only these series (repeatable; * matches any text)" };
 
     public static Command Create()
@@ -23,7 +22,7 @@ internal static class ReportCommand
         command.Options.Add(Output);
         command.Options.Add(Png);
         command.Options.Add(Limit);
-        command.Options.Add(MinSpan);
+        DetectorOptionSet.AddTo(command);
         command.Options.Add(SeriesFilter);
         command.SetAction(parse =>
         {
@@ -36,7 +35,7 @@ internal static class ReportCommand
                 throw new LeakHoundException("report: give -o FILE.html, --png DIR, or both");
             }
 
-            DetectorOptions options = DetectorOptions.Default with { MinSpanSeconds = WatchOptions.ParseDuration(parse.GetValue(MinSpan)!, "--min-span") };
+            DetectorOptions options = DetectorOptionSet.Read(parse);
             string path = parse.GetValue(File)!;
             Trace trace = AnalyzeCommand.ReadTrace(path);
             ReportDocument report = Write(trace, output, png, options, limit, path, SeriesMatcher.From(parse.GetValue(SeriesFilter)));

@@ -34,7 +34,6 @@ internal static class WatchOptions
     };
     public static readonly Option<string?> Retention = new("--retention") { Description = "Delete stored watches that ended longer ago than this, e.g. 30d" };
     public static readonly Option<string> Format = new("--format", "-f") { Description = "Final output: table (default) or json (only JSON on stdout)", DefaultValueFactory = _ => "table" };
-    public static readonly Option<string> MinSpan = new("--min-span") { Description = "Least observation before any verdict (slow warm-ups look like leaks over short spans)", DefaultValueFactory = _ => "5m" };
     public static readonly Option<string[]> MetricsUrl = new("--metrics-url") { Description = "Also scrape this Prometheus/OpenMetrics endpoint every interval (repeatable)" };
     public static readonly Option<string[]> Metric = new("--metric") { Description = "Keep only scraped series matching this pattern (repeatable; * matches any text)" };
     public static readonly Option<bool> NoRuntimeCounters = new("--no-runtime-counters") { Description = "Do not read .NET runtime counters over EventPipe from a .NET target" };
@@ -43,14 +42,18 @@ internal static class WatchOptions
 
     public static void AddTo(Command command)
     {
-        foreach (Option option in new Option[] { Interval, Limit, Duration, UntilVerdict, Out, Report, ReportCommand.Png, Serve, Token, Rules, Store, NoStore, Resume, Retention, Format, MinSpan, NoChildren, MetricsUrl, Metric, NoRuntimeCounters, HeapDiffOnLeak })
+        foreach (Option option in new Option[] { Interval, Limit, Duration, UntilVerdict, Out, Report, ReportCommand.Png, Serve, Token, Rules, Store, NoStore, Resume, Retention, Format, NoChildren, MetricsUrl, Metric, NoRuntimeCounters, HeapDiffOnLeak })
         {
             command.Options.Add(option);
         }
+
+        DetectorOptionSet.AddTo(command);
     }
 
+    /// <param name="parse">The command line.</param>
+    /// <param name="expand">Fills placeholders in URL options (soak's <c>{port}</c>) before they are read.</param>
     /// <exception cref="LeakHoundException">An option value is invalid (exit code 2).</exception>
-    public static WatchSettings Read(ParseResult parse)
+    public static WatchSettings Read(ParseResult parse, Func<string, string>? expand = null)
     {
         double interval = ParseDuration(parse.GetValue(Interval)!, "--interval");
         if (interval < 0.01 || interval > 3600)
@@ -72,9 +75,8 @@ internal static class WatchOptions
             throw new LeakHoundException($"--format: '{format}' is not one of: table, json");
         }
 
-        double minSpan = ParseDuration(parse.GetValue(MinSpan)!, "--min-span");
         List<Uri> urls = [];
-        foreach (string url in parse.GetValue(MetricsUrl) ?? [])
+        foreach (string url in (parse.GetValue(MetricsUrl) ?? []).Select(expand ?? (u => u)))
         {
             urls.Add(Uri.TryCreate(url, UriKind.Absolute, out Uri? uri) && uri.Scheme is "http" or "https"
                 ? uri
@@ -100,7 +102,7 @@ internal static class WatchOptions
             Rules = parse.GetValue(Rules) is { } rulesFile ? ReadRules(rulesFile) : null,
             Json = format == "json",
             IncludeChildren = !parse.GetValue(NoChildren),
-            Detector = DetectorOptions.Default with { MinSpanSeconds = minSpan },
+            Detector = DetectorOptionSet.Read(parse),
             MetricsUrls = urls,
             MetricPatterns = parse.GetValue(Metric) ?? [],
             RuntimeCounters = !parse.GetValue(NoRuntimeCounters),

@@ -56,9 +56,11 @@ internal static class WatchRunner
     /// <param name="targets">What to watch.</param>
     /// <param name="settings">How to watch.</param>
     /// <param name="cancel">Ctrl-C.</param>
-    /// <param name="decide">The exit code from the final state, when it is not "1 if anything leaks" (the demo's).</param>
+    /// <param name="decide">The exit code from the final state, when it is not "1 if anything leaks" (the demo's, a soak's).</param>
+    /// <param name="extra">More to show at the end, on the terminal and as properties of the JSON document (a soak's comparison with its base).</param>
+    /// <param name="summary">False to keep the end quiet (the base of a soak run before its candidate).</param>
     public static async Task<int> RunAsync(string command, IReadOnlyList<WatchedTarget> targets, WatchSettings settings, CancellationToken cancel,
-        Func<IReadOnlyList<WatchedTarget>, ExitCode>? decide = null)
+        Func<IReadOnlyList<WatchedTarget>, ExitCode>? decide = null, (Action<IAnsiConsole> Human, Action<System.Text.Json.Utf8JsonWriter> Json)? extra = null, bool summary = true)
     {
         IAnsiConsole human = HumanConsole(settings.Json);
         string? tracePath = settings.OutPath ?? (settings.ReportPath is null && settings.PngDirectory is null ? null : Path.Combine(Path.GetTempPath(), $"leakhound-{Guid.NewGuid():N}.csv"));
@@ -133,13 +135,19 @@ internal static class WatchRunner
             .SelectMany(t => t.Book.Verdicts(final: true).Select(v => (t, v)))
             .ToList();
         ExitCode code = decide?.Invoke(targets) ?? (verdicts.Any(x => x.Verdict.Verdict == Verdict.Leak) ? ExitCode.Leak : ExitCode.NoLeak);
+        if (!summary)
+        {
+            return (int)code;
+        }
+
         if (settings.Json)
         {
-            WriteJson(command, session, verdicts, code, heapDiffs);
+            WriteJson(command, session, verdicts, code, heapDiffs, extra?.Json);
         }
         else
         {
             WriteSummary(human, session, verdicts);
+            extra?.Human(human);
             foreach ((WatchedTarget target, HeapDiffResult? diff) in heapDiffs)
             {
                 human.MarkupLine($"[bold]heap diff of {Markup.Escape(target.Label)}[/]");
@@ -217,17 +225,27 @@ internal static class WatchRunner
         return settings.Json ? new SilentView() : new PlainLinesView(Console.Out, Math.Max(5, settings.IntervalSeconds));
     }
 
-    /// <summary>Where people read: stdout normally, stderr when stdout carries JSON.</summary>
+    /// <summary>
+    /// Where people read: stdout normally, stderr when stdout carries JSON. Redirected output (a file, a CI log) is as
+    /// wide as <c>COLUMNS</c> says, else 160 columns: a log has no terminal to wrap for, and a table cut at 80 columns
+    /// breaks words apart.
+    /// </summary>
     public static IAnsiConsole HumanConsole(bool json)
     {
         bool redirected = json ? Console.IsErrorRedirected : Console.IsOutputRedirected;
-        return AnsiConsole.Create(new AnsiConsoleSettings
+        IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(json ? Console.Error : Console.Out),
             Ansi = redirected ? AnsiSupport.No : AnsiSupport.Detect,
             ColorSystem = redirected ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
             Interactive = redirected ? InteractionSupport.No : InteractionSupport.Detect,
         });
+        if (redirected)
+        {
+            console.Profile.Width = int.TryParse(Environment.GetEnvironmentVariable("COLUMNS"), out int columns) && columns is >= 40 and <= 1000 ? columns : 160;
+        }
+
+        return console;
     }
 
     private static void WriteSummary(IAnsiConsole console, WatchSession session, List<(WatchedTarget Target, SeriesVerdict Verdict)> verdicts)
@@ -243,11 +261,13 @@ internal static class WatchRunner
 
         int leaks = verdicts.Count(x => x.Verdict.Verdict == Verdict.Leak);
         console.MarkupLine(leaks > 0
-            ? $"[red bold]LEAK[/]: {leaks} series leaking — " + Markup.Escape(string.Join(", ", verdicts.Where(x => x.Verdict.Verdict == Verdict.Leak).Select(x => $"{x.Target.Label} {x.Verdict.Series} {VerdictText.Rate(x.Verdict)}")))
+            ? $"[red bold]LEAK[/]: {leaks} series leaking — " + Markup.Escape(string.Join(", ", verdicts.Where(x => x.Verdict.Verdict == Verdict.Leak).Select(x => $"{x.Target.Label} {x.Verdict.Series} {VerdictText.Rate(x.Verdict)}"
+                + (x.Verdict.LeakStoppedAtSeconds is { } stopped ? $" (from {VerdictText.Seconds(x.Verdict.DetectedAtSeconds ?? 0)} until {VerdictText.Seconds(stopped)}, then stopped)" : ""))))
             : "[green]no leak found[/]" + (verdicts.Any(x => x.Verdict.Verdict == Verdict.Insufficient) ? " (some series need a longer watch: see the reasons above)" : ""));
     }
 
-    private static void WriteJson(string command, WatchSession session, List<(WatchedTarget Target, SeriesVerdict Verdict)> verdicts, ExitCode code, Dictionary<WatchedTarget, HeapDiffResult?> heapDiffs)
+    private static void WriteJson(string command, WatchSession session, List<(WatchedTarget Target, SeriesVerdict Verdict)> verdicts, ExitCode code,
+        Dictionary<WatchedTarget, HeapDiffResult?> heapDiffs, Action<System.Text.Json.Utf8JsonWriter>? extra)
     {
         using Stream stdout = Console.OpenStandardOutput();
         using System.Text.Json.Utf8JsonWriter w = VerdictJson.CreateWriter(stdout);
@@ -297,6 +317,7 @@ internal static class WatchRunner
         }
 
         w.WriteEndArray();
+        extra?.Invoke(w);
         w.WriteEndObject();
         w.Flush();
         stdout.WriteByte((byte)'\n');

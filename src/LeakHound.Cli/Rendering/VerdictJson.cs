@@ -21,29 +21,46 @@ public static class VerdictJson
         w.WriteString("unit", SignalUnits.For(v.Series).ToString().ToLowerInvariant());
         Number(w, "slope_per_second", v.SlopePerSecond);
         Number(w, "slope_per_minute", v.SlopePerMinute);
-        w.WritePropertyName("slope_ci95");
         if (v.SlopeLow is { } lo && v.SlopeHigh is { } hi)
         {
-            w.WriteStartArray();
-            w.WriteNumberValue(lo);
-            w.WriteNumberValue(hi);
-            w.WriteEndArray();
+            Pair(w, "slope_ci95", lo, hi);
         }
         else
         {
-            w.WriteNullValue();
+            w.WriteNull("slope_ci95");
         }
 
         Number(w, "confidence", Math.Round(v.Confidence, 6));
         Number(w, "detected_at_seconds", v.DetectedAtSeconds);
         Number(w, "time_to_limit_seconds", v.TimeToLimitSeconds);
+        Pair(w, "time_to_limit_range_seconds", v.TimeToLimitEarliestSeconds, v.TimeToLimitLatestSeconds);
         Number(w, "limit", v.Limit);
         Number(w, "current", v.Current);
         Number(w, "floor", v.Floor);
         w.WriteNumber("cycles", v.Cycles);
         w.WriteNumber("samples", v.Samples);
         w.WriteNumber("at_seconds", v.AtSeconds);
+        if (v.Shape is { } shape) { w.WriteString("shape", shape.ToName()); } else { w.WriteNull("shape"); }
+        Number(w, "negligible_per_second", v.NegligiblePerSecond);
+        Number(w, "leak_stopped_at_seconds", v.LeakStoppedAtSeconds);
+        Number(w, "restarted_at_seconds", v.RestartedAtSeconds);
         w.WriteEndObject();
+    }
+
+    /// <summary>[low, high], a null end where it is unknown; null when the low end is unknown too.</summary>
+    private static void Pair(Utf8JsonWriter w, string name, double? low, double? high)
+    {
+        w.WritePropertyName(name);
+        if (low is not { } lo || !double.IsFinite(lo))
+        {
+            w.WriteNullValue();
+            return;
+        }
+
+        w.WriteStartArray();
+        w.WriteNumberValue(lo);
+        if (high is { } hi && double.IsFinite(hi)) { w.WriteNumberValue(hi); } else { w.WriteNullValue(); }
+        w.WriteEndArray();
     }
 
     private static void Number(Utf8JsonWriter w, string name, double? value)

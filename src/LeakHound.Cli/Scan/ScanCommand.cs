@@ -20,7 +20,6 @@ internal static class ScanCommand
     private static readonly Option<string?> End = new("--end") { Description = "End of the range (RFC 3339 or Unix seconds; default now)" };
     private static readonly Option<string?> LimitQuery = new("--limit-query") { Description = "PromQL giving each series' limit, matched on shared labels, e.g. container_spec_memory_limit_bytes" };
     private static readonly Option<string?> Limit = new("--limit") { Description = "One limit for every series, e.g. 2GiB" };
-    private static readonly Option<string> MinSpan = new("--min-span") { Description = "Least observation before any verdict", DefaultValueFactory = _ => "5m" };
     private static readonly Option<string> Format = new("--format", "-f") { Description = "table (default) or json", DefaultValueFactory = _ => "table" };
     private static readonly Option<int> Top = new("--top") { Description = "Rows of the table (all leaks are always listed)", DefaultValueFactory = _ => 20 };
     private static readonly Option<string?> EmitRules = new("--emit-rules") { Description = "Write Prometheus alerting rules (YAML) for the series found leaking" };
@@ -41,11 +40,12 @@ internal static class ScanCommand
     public static Command Create()
     {
         Command command = new("scan", "Give leak verdicts for every series of a PromQL query on a Prometheus server, ranked");
-        foreach (Option o in new Option[] { Server, Query, Range, Step, End, LimitQuery, Limit, MinSpan, Format, Top, EmitRules, Report, Commands.ReportCommand.Png, Timeout, PagePoints, ResponsePoints })
+        foreach (Option o in new Option[] { Server, Query, Range, Step, End, LimitQuery, Limit, Format, Top, EmitRules, Report, Commands.ReportCommand.Png, Timeout, PagePoints, ResponsePoints })
         {
             command.Options.Add(o);
         }
 
+        Commands.DetectorOptionSet.AddTo(command);
         command.SetAction((parse, cancel) => RunAsync(parse, cancel));
         return command;
     }
@@ -62,7 +62,7 @@ internal static class ScanCommand
         string format = parse.GetValue(Format)!.ToLowerInvariant();
         if (format is not ("table" or "json")) { throw new LeakHoundException($"--format: '{format}' is not one of: table, json"); }
         double? fixedLimit = WatchOptions.ParseLimit(parse.GetValue(Limit));
-        DetectorOptions options = DetectorOptions.Default with { MinSpanSeconds = WatchOptions.ParseDuration(parse.GetValue(MinSpan)!, "--min-span") };
+        DetectorOptions options = Commands.DetectorOptionSet.Read(parse);
         int pagePoints = parse.GetValue(PagePoints);
         if (pagePoints is < 2 or > 11_000) { throw new LeakHoundException("--page-points must be between 2 and 11000"); }
         int responsePoints = parse.GetValue(ResponsePoints);

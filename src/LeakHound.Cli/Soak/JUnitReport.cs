@@ -3,22 +3,29 @@ using LeakHound.Core.Verdicts;
 
 namespace LeakHound.Cli.Soak;
 
-/// <summary>JUnit XML: one test case per signal, failing with the rate when it leaks, so CI systems show it natively.</summary>
+/// <summary>
+/// JUnit XML: one test case per signal, failing with the rate when it leaks (type <c>leak</c>) or when the soak could
+/// not tell whether it grows (type <c>inconclusive</c>), so CI systems show it natively.
+/// </summary>
 public static class JUnitReport
 {
-    public static void Write(string path, string suite, double seconds, IEnumerable<(string Name, bool Leaks, string Message)> cases)
+    /// <param name="path">The file to write.</param>
+    /// <param name="suite">The test suite's name.</param>
+    /// <param name="seconds">How long the soak took.</param>
+    /// <param name="cases">Per signal: its name, the failure type (null when it passes) and the message.</param>
+    public static void Write(string path, string suite, double seconds, IEnumerable<(string Name, string? Failure, string Message)> cases)
     {
-        List<(string Name, bool Leaks, string Message)> list = cases.ToList();
+        List<(string Name, string? Failure, string Message)> list = cases.ToList();
         XElement testsuite = new("testsuite",
             new XAttribute("name", suite),
             new XAttribute("tests", list.Count),
-            new XAttribute("failures", list.Count(c => c.Leaks)),
+            new XAttribute("failures", list.Count(c => c.Failure is not null)),
             new XAttribute("errors", 0),
             new XAttribute("time", seconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)),
             list.Select(c => new XElement("testcase",
                 new XAttribute("classname", suite),
                 new XAttribute("name", c.Name),
-                c.Leaks ? new XElement("failure", new XAttribute("message", c.Message), new XAttribute("type", "leak"), c.Message) : new XElement("system-out", c.Message))));
+                c.Failure is { } type ? new XElement("failure", new XAttribute("message", c.Message), new XAttribute("type", type), c.Message) : new XElement("system-out", c.Message))));
         try
         {
             new XDocument(new XElement("testsuites", testsuite)).Save(path);
@@ -29,6 +36,6 @@ public static class JUnitReport
         }
     }
 
-    public static (string Name, bool Leaks, string Message) FromVerdict(SeriesVerdict v) =>
-        (v.Series, v.Verdict == Verdict.Leak, $"{v.Verdict.ToName()}: {VerdictText.Rate(v)}; {v.Reason}");
+    public static (string Name, string? Failure, string Message) FromVerdict(SeriesVerdict v) =>
+        (v.Series, v.Verdict == Verdict.Leak ? "leak" : SoakOutcome.MayBeRising(v) ? "inconclusive" : null, $"{v.Verdict.ToName()}: {VerdictText.Rate(v)}; {v.Reason}");
 }

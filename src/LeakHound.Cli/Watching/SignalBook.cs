@@ -54,7 +54,7 @@ public sealed class SignalBook(DetectorOptions options, Func<string, double?> li
             .Select(s => final ? _series[s].Detector.Evaluate() : _series[s].Detector.Current)
             .ToList();
 
-    /// <summary>True when every tree-level series has a settled verdict, or any series leaks.</summary>
+    /// <summary>True when every resource series of the target has a settled verdict, or any series leaks.</summary>
     public bool IsDecided()
     {
         bool allSettled = true;
@@ -66,8 +66,7 @@ public sealed class SignalBook(DetectorOptions options, Func<string, double?> li
                 return true;
             }
 
-            // PSS is read only now and then (it is costly on big processes): it never holds a watch up.
-            if (!s.Contains('{') && s != "pss" && !state.IsSettled)
+            if (IsResource(s) && !state.IsSettled)
             {
                 allSettled = false;
             }
@@ -75,6 +74,15 @@ public sealed class SignalBook(DetectorOptions options, Func<string, double?> li
 
         return allSettled && _order.Count > 0;
     }
+
+    /// <summary>
+    /// The series a watch's conclusion rests on: the target's memory and counts as a whole (not per process), which
+    /// must all be judged before <c>--until-verdict</c> stops or a soak passes. Rates of counters and other gauges
+    /// still fail a soak when they leak, but need no bound to pass it; PSS is read only now and then (it is costly on
+    /// big processes) and never holds a watch up.
+    /// </summary>
+    public static bool IsResource(string series) =>
+        !series.Contains('{') && series != "pss" && SignalUnits.For(series) is SignalUnit.Bytes or SignalUnit.Count;
 
     public static double? LimitFor(string series, double? memoryLimit, double? fdLimit) => SignalUnits.For(series) switch
     {

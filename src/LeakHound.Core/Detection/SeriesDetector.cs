@@ -53,6 +53,9 @@ public sealed class SeriesDetector
 
     private readonly bool _mayBeCount;
 
+    /// <summary>False for a byte series (its whole-number values are sizes); otherwise whole values make it a count.</summary>
+    public bool MayBeCount => _mayBeCount;
+
     private SeriesTraits Traits => new(_mayBeCount, Limit, v => SignalUnits.Format(Series, v));
 
     public string Series { get; }
@@ -106,10 +109,8 @@ public sealed class SeriesDetector
             return new SeriesExplanation([], [], null, null, null, null);
         }
 
-        SeriesTraits traits = Traits;
-        Floor floor = FloorExtractor.Extract(buckets, traits.MayBeCount);
-        ReadOnlySpan<Bucket> segment = buckets[SinceRestart(buckets, traits).Start..];
-        Assessment assessment = AssessWindows(segment, segment[^1].TLast - segment[0].TFirst, traits);
+        Floor floor = FloorExtractor.Extract(buckets, _mayBeCount);
+        Assessment assessment = CurrentAssessment();
         if (assessment.Trend is not { } t)
         {
             return new SeriesExplanation(floor.X, floor.Y, null, null, null, null);
@@ -117,6 +118,15 @@ public sealed class SeriesDetector
 
         double from = assessment.Stop?.At ?? assessment.Floor.X[0];
         return new SeriesExplanation(floor.X, floor.Y, t.Intercept, t.Slope, t.SlopeLow, t.SlopeHigh) { TrendFromT = from };
+    }
+
+    /// <summary>The assessment of the history as it stands (since its latest restart): the shape and the trend it rests on.</summary>
+    internal Assessment CurrentAssessment()
+    {
+        SeriesTraits traits = Traits;
+        ReadOnlySpan<Bucket> buckets = _history.Buckets;
+        ReadOnlySpan<Bucket> segment = buckets[SinceRestart(buckets, traits).Start..];
+        return AssessWindows(segment, segment[^1].TLast - segment[0].TFirst, traits);
     }
 
     /// <summary>Assesses the whole history now, e.g. at the end of a watch or trace.</summary>

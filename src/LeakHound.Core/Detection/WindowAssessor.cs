@@ -46,14 +46,16 @@ internal static class WindowAssessor
             return Healthy(Verdict.Plateau, reason, (stop.After, stop.Duration), floor, negligible, traits, stop);
         }
 
+        // A floor that rises (at 95% or more) but is no leak yet stays undecided — unless the rise is bounded under the
+        // negligible growth, which is what a healthy verdict claims anyway.
         Verdict? shape = sawtooth ? Verdict.Sawtooth : null;
-        if (trend is { } t && t.RisesAt(options.Alpha))
+        bool negligibleRise = Whole(floor, trend) is ({ } w, double span) && GrowthBound.Of(w, span, floor.IsCount, negligible).Holds;
+        if (trend is { } t && t.RisesAt(options.Alpha) && !negligibleRise)
         {
             return new Assessment(Verdict.Insufficient, "floor rises, but " + whyNot, trend, floor) { Stop = stop, Shape = shape };
         }
 
-        // Stable must mean "no rise", not "a rise not yet proven": a floor rising at 95% confidence stays undecided.
-        if (trend is { } weak && weak.Slope > 0 && weak.PRising < 0.05)
+        if (trend is { } weak && weak.Slope > 0 && weak.PRising < 0.05 && !negligibleRise)
         {
             return new Assessment(Verdict.Insufficient, whyNot, trend, floor) { Stop = stop, Shape = shape };
         }
@@ -66,11 +68,14 @@ internal static class WindowAssessor
                     { Shape = Verdict.Sawtooth };
             }
 
-            string reason = $"{drops} sudden drops of about {traits.Format(amplitude)} over a floor that does not rise";
+            string floorSays = negligibleRise && trend is { PRising: < 0.05 } ? "rises only negligibly" : "does not rise";
+            string reason = $"{drops} sudden drops of about {traits.Format(amplitude)} over a floor that {floorSays}";
             return Healthy(Verdict.Sawtooth, reason, Whole(floor, trend), floor, negligible, traits, stop);
         }
 
-        string stable = trend is { Slope: < 0 } && trend.Value.SlopeHigh < 0 ? "floor falls" : "no significant trend";
+        string stable = trend is { Slope: < 0 } && trend.Value.SlopeHigh < 0 ? "floor falls"
+            : negligibleRise && trend is { } rising && rising.PRising < 0.05 ? "floor rises, but negligibly"
+            : "no significant trend";
         return Healthy(Verdict.Stable, stable, Whole(floor, trend), floor, negligible, traits, stop);
     }
 

@@ -71,6 +71,29 @@ public static partial class Quantity
         return double.IsFinite(seconds) && seconds >= 0;
     }
 
+    /// <summary>
+    /// A share of a level per time: "1%/h", "0.5%/min", "10%/d", "2%/s" → the share per hour (0.01 for 1%/h).
+    /// </summary>
+    public static bool TryParseSharePerHour(string text, out double perHour)
+    {
+        perHour = 0;
+        Match m = SharePattern().Match(text.Trim());
+        if (!m.Success || !double.TryParse(m.Groups[1].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out double percent)
+            || !double.IsFinite(percent) || percent < 0)
+        {
+            return false;
+        }
+
+        perHour = percent / 100 * m.Groups[2].Value.ToLowerInvariant() switch
+        {
+            "s" => 3600,
+            "m" or "min" => 60,
+            "h" => 1,
+            _ => 1.0 / 24,
+        };
+        return double.IsFinite(perHour);
+    }
+
     /// <summary>"1.40 GiB", "512 KiB", "37 B".</summary>
     public static string FormatBytes(double bytes)
     {
@@ -112,6 +135,9 @@ public static partial class Quantity
 
     [GeneratedRegex(@"^([0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?)\s*([a-zA-Z]*)$")]
     private static partial Regex SizePattern();
+
+    [GeneratedRegex(@"^([0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?)\s*%\s*/\s*(s|m|min|h|d)$", RegexOptions.IgnoreCase)]
+    private static partial Regex SharePattern();
 
     [GeneratedRegex(@"([0-9]*\.?[0-9]+)(ms|[smhd])", RegexOptions.IgnoreCase)]
     private static partial Regex DurationPart();

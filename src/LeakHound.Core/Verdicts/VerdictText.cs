@@ -23,8 +23,18 @@ public static class VerdictText
         return perMinute + "/min";
     }
 
-    public static string TimeToLimit(SeriesVerdict v) =>
-        v.TimeToLimitSeconds is { } s ? Quantity.FormatDuration(s) : "–";
+    /// <summary>
+    /// When the limit is reached, as the rate's interval allows: "between 1h 50m and 2h 40m", "2h 5m or later" when the
+    /// rate's lower end is not above zero; "–" unless leaking with a known limit.
+    /// </summary>
+    public static string TimeToLimit(SeriesVerdict v) => (v.TimeToLimitSeconds, v.TimeToLimitEarliestSeconds, v.TimeToLimitLatestSeconds) switch
+    {
+        (null, _, _) => "–",
+        (_, { } earliest, { } latest) when Quantity.FormatDuration(earliest) != Quantity.FormatDuration(latest) =>
+            $"between {Quantity.FormatDuration(earliest)} and {Quantity.FormatDuration(latest)}",
+        (_, { } earliest, null) => $"{Quantity.FormatDuration(earliest)} or later",
+        ({ } s, _, _) => Quantity.FormatDuration(s),
+    };
 
     public static string Value(string series, double value, bool signed = false)
     {

@@ -1,0 +1,148 @@
+using System.CommandLine;
+using System.Globalization;
+using LeakHound.Cli.Commands;
+using LeakHound.Cli.Watching;
+using LeakHound.Core.Units;
+
+namespace LeakHound.Cli.Soak;
+
+/// <summary>A soak's command line, read once and validated. Strings may hold <c>{port}</c>, filled per service.</summary>
+internal sealed record SoakSettings
+{
+    public const string PortPlaceholder = "{port}";
+
+    /// <summary>The service under test (the candidate), split like a shell would.</summary>
+    public required string[] Target { get; init; }
+
+    /// <summary>The base build to compare with (--baseline), run under the same load; null for a plain soak.</summary>
+    public string[]? Baseline { get; init; }
+
+    /// <summary>The commands and URLs hold {port}: the base and the candidate run side by side, each on a free port.</summary>
+    public bool SideBySide { get; init; }
+
+    public string? ReadyUrl { get; init; }
+
+    public double? ReadyAfterSeconds { get; init; }
+
+    /// <summary>The --load URL (may hold {port}), its rate, concurrency and abort size; null for no HTTP load.</summary>
+    public (string Url, double PerSecond, int Concurrency, long? AbortAfter)? Load { get; init; }
+
+    public string[]? LoadCommand { get; init; }
+
+    public int? Iterations { get; init; }
+
+    public double WarmupSeconds { get; init; }
+
+    public double DurationSeconds { get; init; }
+
+    public string? JUnitPath { get; init; }
+
+    public string? TargetLog { get; init; }
+
+    /// <summary>How each service is watched (its --metrics-url filled in per service by <see cref="WatchFor"/>).</summary>
+    public required WatchSettings Watch { get; init; }
+
+    /// <summary>Reads the watch options again with {port} filled in: each service scrapes its own endpoint.</summary>
+    public required Func<int?, WatchSettings> WatchFor { get; init; }
+
+    public string Fill(string text, int? port) => port is { } p ? text.Replace(PortPlaceholder, p.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal) : text;
+
+    public string[] Fill(string[] argv, int? port) => [.. argv.Select(a => Fill(a, port))];
+
+    /// <exception cref="LeakHoundException">A value is invalid (exit code 2).</exception>
+    public static SoakSettings Read(ParseResult parse, SoakOptions o)
+    {
+        string[] target = CommandLineSplitter.Split(parse.GetValue(o.Target)!);
+        if (target.Length == 0) { throw new LeakHoundException("--target is empty"); }
+        string[]? baseline = parse.GetValue(o.Baseline) is { } b ? CommandLineSplitter.Split(b) : null;
+        if (baseline is { Length: 0 }) { throw new LeakHoundException("--baseline is empty"); }
+        bool sideBySide = baseline is not null && (target.Any(HasPort) || baseline.Any(HasPort));
+        Func<string, string> validation = s => s.Replace(PortPlaceholder, "1", StringComparison.Ordinal);
+        WatchSettings watch = WatchOptions.Read(parse, validation);
+        string[]? loadCmd = parse.GetValue(o.LoadCmd) is { } lc ? CommandLineSplitter.Split(lc) : null;
+        var load = ReadLoad(parse, o, validation);
+        int? iterations = parse.GetValue(o.Iterations);
+        if (iterations is { } n && (n < 8 || (load is null && loadCmd is null)))
+        {
+            throw new LeakHoundException("--iterations needs at least 8 and a load (--load or --load-cmd)");
+        }
+
+        if (iterations is not null && (watch.ReportPath is not null || watch.PngDirectory is not null || watch.ServeEndpoint is not null))
+        {
+            throw new LeakHoundException("--report, --png and --serve follow a duration-mode soak (--duration); an iteration-mode soak reports growth per iteration (--junit, --format json)");
+        }
+
+        if (baseline is null && (target.Any(HasPort) || parse.GetValue(o.ReadyUrl) is { } r && HasPort(r)))
+        {
+            throw new LeakHoundException("{port} is filled in only with --baseline (each build on its own free port)");
+        }
+
+        double warmup = WatchOptions.ParseDuration(parse.GetValue(o.Warmup)!, "--warmup");
+        double duration = watch.DurationSeconds ?? 300;
+        if (iterations is null && duration <= warmup) { throw new LeakHoundException("--duration must be longer than --warmup"); }
+
+        // The soak's whole watch is the evidence: the minimum span is at most half of it, unless given.
+        if (!DetectorOptionSet.MinSpanGiven(parse))
+        {
+            watch = watch with { Detector = watch.Detector with { MinSpanSeconds = Math.Min(300, (duration - warmup) / 2) } };
+        }
+
+        WatchSettings final = watch;
+        return new SoakSettings
+        {
+            Target = target,
+            Baseline = baseline,
+            SideBySide = sideBySide,
+            ReadyUrl = parse.GetValue(o.ReadyUrl),
+            ReadyAfterSeconds = parse.GetValue(o.ReadyAfter) is { } after ? WatchOptions.ParseDuration(after, "--ready-after") : null,
+            Load = load,
+            LoadCommand = loadCmd,
+            Iterations = iterations,
+            WarmupSeconds = warmup,
+            DurationSeconds = duration,
+            JUnitPath = parse.GetValue(o.JUnit),
+            TargetLog = parse.GetValue(o.TargetLog),
+            Watch = final,
+            WatchFor = port => WatchOptions.Read(parse, s => s.Replace(PortPlaceholder, port?.ToString(CultureInfo.InvariantCulture) ?? "", StringComparison.Ordinal))
+                with { Detector = final.Detector },
+        };
+    }
+
+    private static bool HasPort(string s) => s.Contains(PortPlaceholder, StringComparison.Ordinal);
+
+    private static (string, double, int, long?)? ReadLoad(ParseResult parse, SoakOptions o, Func<string, string> validation)
+    {
+        string[]? load = parse.GetValue(o.Load);
+        if (load is null || load.Length == 0)
+        {
+            return null;
+        }
+
+        if (load.Length == 2 && !load[0].Equals("GET", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new LeakHoundException($"--load: only GET is supported, not '{load[0]}'");
+        }
+
+        if (!Uri.TryCreate(validation(load[^1]), UriKind.Absolute, out Uri? url))
+        {
+            throw new LeakHoundException($"--load: '{load[^1]}' is not a URL");
+        }
+
+        HttpLoad.Validate(url, parse.GetValue(o.AllowRemoteLoad));
+        string rate = parse.GetValue(o.Rate)!;
+        if (!double.TryParse(rate.Replace("/s", "", StringComparison.Ordinal), NumberStyles.Float, CultureInfo.InvariantCulture, out double perSecond) || perSecond <= 0 || perSecond > 10_000)
+        {
+            throw new LeakHoundException($"--rate: '{rate}' is not a rate between 0 and 10000/s (example: 50/s)");
+        }
+
+        int concurrency = parse.GetValue(o.Concurrency);
+        if (concurrency is < 1 or > 1000) { throw new LeakHoundException("--concurrency must be between 1 and 1000"); }
+        long? abortAfter = null;
+        if (parse.GetValue(o.AbortAfter) is { } a)
+        {
+            abortAfter = Quantity.TryParseBytes(a, out double bytes) ? (long)bytes : throw new LeakHoundException($"--abort-after: '{a}' is not a size");
+        }
+
+        return (load[^1], perSecond, concurrency, abortAfter);
+    }
+}
