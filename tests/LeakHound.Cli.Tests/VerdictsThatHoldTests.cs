@@ -25,6 +25,7 @@ public sealed class VerdictsThatHoldTests
         JsonVerdicts doc = JsonVerdicts.Parse(r.Stdout);
         Assert.DoesNotContain(doc.Verdict("rss"), Healthy);
         Assert.NotNull(XDocument.Load(junit).Descendants("testcase").Single(t => (string?)t.Attribute("name") == "rss").Element("failure"));
+        Assert.Equal((byte)'<', File.ReadAllBytes(junit)[0]); // no byte-order mark for CI parsers to trip on
     }
 
     [Fact]

@@ -153,6 +153,8 @@ internal sealed class RuleRunner(IReadOnlyList<Rule> rules, WatchSession session
             ["rate"] = VerdictText.Rate(v),
             ["slope_per_second"] = v.SlopePerSecond is { } s && double.IsFinite(s) ? s : null,
             ["time_to_limit_seconds"] = v.TimeToLimitSeconds is { } ttl && double.IsFinite(ttl) ? ttl : null,
+            ["time_to_limit_earliest_seconds"] = v.TimeToLimitEarliestSeconds is { } early && double.IsFinite(early) ? early : null,
+            ["time_to_limit_latest_seconds"] = v.TimeToLimitLatestSeconds is { } late && double.IsFinite(late) ? late : null,
             ["current"] = v.Current is { } c && double.IsFinite(c) ? c : null,
             ["at_seconds"] = now,
             ["fired_at"] = DateTimeOffset.UtcNow.ToString("O"),

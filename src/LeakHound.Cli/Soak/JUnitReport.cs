@@ -28,7 +28,9 @@ public static class JUnitReport
                 c.Failure is { } type ? new XElement("failure", new XAttribute("message", c.Message), new XAttribute("type", type), c.Message) : new XElement("system-out", c.Message))));
         try
         {
-            new XDocument(new XElement("testsuites", testsuite)).Save(path);
+            // UTF-8 without a byte-order mark: some CI parsers choke on one.
+            using System.Xml.XmlWriter writer = System.Xml.XmlWriter.Create(path, new System.Xml.XmlWriterSettings { Encoding = new System.Text.UTF8Encoding(false), Indent = true });
+            new XDocument(new XElement("testsuites", testsuite)).Save(writer);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -51,8 +51,10 @@ public sealed class RuleEngine(IReadOnlyList<Rule> rules)
     private static string? Why(Trigger trigger, SeriesVerdict v, Verdict? before) => trigger switch
     {
         VerdictBecomes b when v.Verdict == b.Verdict && before != b.Verdict => $"{v.Series} became {b.Verdict.ToName()}",
-        TimeToLimitBelow t when v.Verdict == Verdict.Leak && v.TimeToLimitSeconds is { } s && s < t.Seconds =>
-            $"{v.Series} reaches its limit in {Units.Quantity.FormatDuration(s)} (< {Units.Quantity.FormatDuration(t.Seconds)})",
+        // Acting on a time to limit (stopping a service, paging) is a claim that the limit is near: it must hold for the
+        // latest time the rate's 95% interval allows, not only for the estimate (a short watch's rate can run 2× high).
+        TimeToLimitBelow t when v.Verdict == Verdict.Leak && v.TimeToLimitLatestSeconds is { } latest && latest < t.Seconds =>
+            $"{v.Series} reaches its limit {VerdictText.TimeToLimit(v)} (< {Units.Quantity.FormatDuration(t.Seconds)})",
         ValueAbove a when v.Current is { } c && c > a.Threshold =>
             $"{v.Series} is {VerdictText.Value(v.Series, c)} (> {VerdictText.Value(v.Series, a.Threshold)})",
         _ => null,

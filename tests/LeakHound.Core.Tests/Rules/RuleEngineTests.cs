@@ -6,8 +6,13 @@ namespace LeakHound.Core.Tests.Rules;
 
 public sealed class RuleEngineTests
 {
+    /// <summary>A verdict whose time to limit is <paramref name="ttl"/>, its 95% range ±20% around it.</summary>
     private static SeriesVerdict V(string series, Verdict verdict, double? ttl = null, double? current = null) =>
-        new() { Series = series, Verdict = verdict, Reason = "r", TimeToLimitSeconds = ttl, Current = current };
+        new()
+        {
+            Series = series, Verdict = verdict, Reason = "r", TimeToLimitSeconds = ttl, Current = current,
+            TimeToLimitEarliestSeconds = ttl * 0.8, TimeToLimitLatestSeconds = ttl * 1.2,
+        };
 
     [Fact]
     public void VerdictEdge_FiresOnce_AndFlappingWithinTheCooldownStaysQuiet()
@@ -36,11 +41,23 @@ public sealed class RuleEngineTests
         IReadOnlyList<Firing> notLeaking = engine.Evaluate("a", [V("rss", Verdict.Plateau, ttl: 10)], 200);
 
         Assert.Equal(["ttl", "big"], first.Select(f => f.Rule.Name));
-        Assert.Contains("reaches its limit in 30m 0s", first[0].Why);
+        Assert.Contains("reaches its limit between 24m 0s and 36m 0s", first[0].Why);
         Assert.Empty(again);
         Assert.Single(otherTarget);
         Assert.Equal(2, later.Count);
         Assert.Empty(notLeaking);
+    }
+
+    [Fact]
+    public void TimeToLimitBelow_FiresOnlyWhenTheLatestTimeTheIntervalAllowsIsBelowIt()
+    {
+        RuleEngine engine = new([new Rule("ttl", new TimeToLimitBelow("*", 3600), [new StopAction()], 60)]);
+        SeriesVerdict uncertain = V("rss", Verdict.Leak, ttl: 1800) with { TimeToLimitLatestSeconds = 5400 };
+        SeriesVerdict mayNeverReachIt = V("rss", Verdict.Leak, ttl: 1800) with { TimeToLimitLatestSeconds = null };
+
+        Assert.Empty(engine.Evaluate("a", [uncertain], 0));
+        Assert.Empty(engine.Evaluate("b", [mayNeverReachIt], 0));
+        Assert.Single(engine.Evaluate("c", [V("rss", Verdict.Leak, ttl: 1800)], 0));
     }
 
     [Theory]
