@@ -5,8 +5,9 @@ namespace LeakHound.Core.Detection;
 
 /// <summary>Finds the floor under a sawtooth: the minimum of each cycle between drops ("post-drop minima").</summary>
 /// <remarks>
-/// A drop is a fall, within a bucket or across a bucket boundary, that is large against both the typical fall
-/// (4× the median fall, so ordinary jitter is not a GC) and the series' own range (10% of the 5–95% range, so a small
+/// A drop is a fall, within a bucket or across a bucket boundary, that is large against the typical fall
+/// (4× the median fall, so ordinary jitter is not a GC), against the falls' spread (a noise outlier on a one-sample-per-bucket
+/// ramp is not a GC either) and against the series' own range (10% of the 5–95% range, so a small
 /// dip on a steep leak does not split it into "cycles"). With at least two drops the window is in cycle mode and the
 /// partial cycle before the first drop is dropped (its phase is unknown). Otherwise each bucket's minimum is a floor point:
 /// once buckets are wider than the GC period that minimum already is the floor. A count (a series of whole numbers:
@@ -152,6 +153,15 @@ internal static class FloorExtractor
     {
         falls.CopyTo(scratch, 0);
         double medianFall = Selection.Median(scratch);
+        // Where buckets hold one sample each the typical "fall" is the ramp's negative step, so 4× the median says
+        // nothing about the noise: a fall must also stand out of the falls' own spread (4.5 robust standard deviations,
+        // about 3 in a million for Gaussian noise), or a noisy ramp splits into false cycles whose minima sit up the ramp.
+        for (int i = 0; i < falls.Length; i++)
+        {
+            scratch[i] = Math.Abs(falls[i] - medianFall);
+        }
+
+        double outlier = medianFall + 4.5 * 1.4826 * Selection.Median(scratch);
         for (int i = 0; i < buckets.Length; i++)
         {
             scratch[i] = buckets[i].Min;
@@ -166,7 +176,7 @@ internal static class FloorExtractor
         double high = Quantile(scratch, 0.95);
         double range = Math.Max(0, high - low);
         double resolution = 1e-9 * Math.Max(1, Math.Abs(high));
-        return Math.Max(Math.Max(4 * medianFall, 0.1 * range), resolution);
+        return Math.Max(Math.Max(Math.Max(4 * medianFall, outlier), 0.1 * range), resolution);
     }
 
     /// <summary>How many typical cycles long a cycle must be to stop counting as one: the drops stopped.</summary>
