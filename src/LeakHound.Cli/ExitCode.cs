@@ -1,7 +1,7 @@
 namespace LeakHound.Cli;
 
 /// <summary>Process exit codes, as documented in the README.</summary>
-public enum ExitCode
+internal enum ExitCode
 {
     NoLeak = 0,
     Leak = 1,

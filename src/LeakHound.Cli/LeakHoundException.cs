@@ -4,7 +4,7 @@ namespace LeakHound.Cli;
 /// An anticipated error (bad option, bad trace, missing PID): printed as one line without a stack trace and mapped
 /// to <see cref="Code"/>. Unexpected exceptions are not wrapped and keep their stack traces.
 /// </summary>
-public sealed class LeakHoundException(string message, ExitCode code = ExitCode.Usage) : Exception(message)
+internal sealed class LeakHoundException(string message, ExitCode code = ExitCode.Usage) : Exception(message)
 {
     public ExitCode Code { get; } = code;
 }

@@ -5,6 +5,7 @@ using LeakHound.Cli.Commands;
 RootCommand root = new("LeakHound: tells a memory leak from a healthy GC sawtooth, with statistics, for any process.");
 root.Subcommands.Add(RunCommand.Create());
 root.Subcommands.Add(WatchCommand.Create());
+root.Subcommands.Add(ReplayCommand.Create());
 root.Subcommands.Add(AnalyzeCommand.Create());
 root.Subcommands.Add(CompareCommand.Create());
 root.Subcommands.Add(ReportCommand.Create());
@@ -36,4 +37,19 @@ catch (LeakHoundException e)
 {
     Console.Error.WriteLine($"leakhound: {e.Message}");
     return (int)e.Code;
+}
+catch (LeakHound.Watching.WatchException e)
+{
+    Console.Error.WriteLine($"leakhound: {e.Message}");
+    return (int)(e.TargetFailed ? ExitCode.Target : ExitCode.Usage);
+}
+catch (LeakHound.Probes.DotNet.Heap.HeapSnapshotException e)
+{
+    Console.Error.WriteLine($"leakhound: {e.Message}");
+    return (int)ExitCode.Target;
+}
+catch (LeakHound.Reporting.ReportException e)
+{
+    Console.Error.WriteLine($"leakhound: {e.Message}");
+    return (int)ExitCode.Usage;
 }

@@ -34,7 +34,7 @@ internal sealed class LeakHealthCheck(LeakMonitor monitor, IOptions<LeakHoundOpt
 
         if (verdicts.Count == 0 || verdicts.All(v => v.Verdict == Verdict.Insufficient))
         {
-            double observed = verdicts.Count == 0 ? 0 : verdicts.Max(v => v.AtSeconds);
+            double observed = verdicts.Count == 0 ? 0 : monitor.ObservedSeconds;
             string waiting = verdicts.Count == 0 ? "no samples yet (warming up)"
                 : observed < _options.Detector.MinSpanSeconds
                     ? $"no leak seen; {Quantity.FormatDuration(observed)} observed, verdicts need {Quantity.FormatDuration(_options.Detector.MinSpanSeconds)}"

@@ -19,18 +19,13 @@ internal sealed class LeakHoundMetrics : IDisposable
     public LeakHoundMetrics(LeakMonitor monitor, IMeterFactory? meterFactory = null)
     {
         _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
-        _meter.CreateObservableGauge("leakhound.signal.value", () => Each(monitor, v => v.Current),
-            description: "Latest value of each watched signal (bytes or count)");
-        _meter.CreateObservableGauge("leakhound.signal.floor", () => Each(monitor, v => v.Floor),
-            description: "The signal's floor under its sawtooth, from the trend fitted to post-collection minima");
-        _meter.CreateObservableGauge("leakhound.signal.slope", () => Each(monitor, v => v.SlopePerSecond), unit: "{unit}/s",
-            description: "Trend of the floor per second (Theil–Sen), where a trend is fitted");
-        _meter.CreateObservableGauge("leakhound.signal.leaking", () => Each(monitor, v => v.Verdict == Verdict.Leak ? 1 : 0),
-            description: "1 while a leak is confirmed on the signal, else 0");
-        _meter.CreateObservableGauge("leakhound.signal.time_to_limit", () => Each(monitor, v => v.TimeToLimitSeconds), unit: "s",
-            description: "Projected time until the signal reaches its limit, while leaking");
-        _meter.CreateObservableGauge("leakhound.signal.verdict", () => Each(monitor, v => (int)v.Verdict),
-            description: "Verdict code: " + string.Join(", ", Enum.GetValues<Verdict>().Select(v => $"{(int)v}={v.ToName()}")));
+        // The vocabulary of a watch's /metrics (docs/metrics): the same names, the same labels, in process.
+        foreach (VerdictMetric metric in VerdictMetric.Gauges)
+        {
+            _meter.CreateObservableGauge(metric.Name, () => Each(monitor, metric.Value), unit: metric.Unit, description: metric.Description);
+        }
+
+        _meter.CreateObservableGauge(VerdictMetric.Verdict.Name, () => OneHot(monitor), description: VerdictMetric.Verdict.Description);
     }
 
     public void Dispose() => _meter.Dispose();
@@ -41,8 +36,23 @@ internal sealed class LeakHoundMetrics : IDisposable
         {
             if (field(v) is { } value && double.IsFinite(value))
             {
-                yield return new Measurement<double>(value, new KeyValuePair<string, object?>("series", v.Series));
+                yield return new Measurement<double>(value, Tags(v));
             }
         }
     }
+
+    /// <summary>One series per verdict (label <c>verdict</c>): 1 for the current one, 0 for the others.</summary>
+    private static IEnumerable<Measurement<double>> OneHot(LeakMonitor monitor)
+    {
+        foreach (SeriesVerdict v in monitor.Verdicts)
+        {
+            foreach (Verdict verdict in Enum.GetValues<Verdict>())
+            {
+                yield return new Measurement<double>(verdict == v.Verdict ? 1 : 0, [.. Tags(v), new("verdict", verdict.ToName())]);
+            }
+        }
+    }
+
+    private static KeyValuePair<string, object?>[] Tags(SeriesVerdict v) =>
+        [.. VerdictMetric.Labels(v).Select(l => new KeyValuePair<string, object?>(l.Key, l.Value))];
 }

@@ -1,3 +1,4 @@
+using LeakHound.Core.Detection;
 using LeakHound.Probes.Cgroups;
 using LeakHound.Probes.Proc;
 using Microsoft.Extensions.DependencyInjection;
@@ -26,7 +27,7 @@ public static class LeakHoundServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LeakHoundOptions>, LeakHoundOptionsValidator>());
 
         services.TryAddSingleton(sp => CreateMonitor(sp.GetRequiredService<IOptions<LeakHoundOptions>>().Value));
-        services.TryAddSingleton<ISignalSource>(sp => new SelfSignalSource(sp.GetRequiredService<IOptions<LeakHoundOptions>>().Value.WatchRuntime));
+        services.TryAddSingleton<LeakHound.Probes.ISignalSource>(sp => new SelfSignalSource(sp.GetRequiredService<IOptions<LeakHoundOptions>>().Value.WatchRuntime));
         services.TryAddSingleton<VerdictChangeLog>();
         services.TryAddSingleton<LeakHoundMetrics>(sp =>
             new LeakHoundMetrics(sp.GetRequiredService<LeakMonitor>(), sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
@@ -45,8 +46,8 @@ public static class LeakHoundServiceCollectionExtensions
 
     private static LeakMonitor CreateMonitor(LeakHoundOptions options)
     {
-        double? memory = options.MemoryLimitBytes ?? MemoryLimits.ForProcess(Environment.ProcessId).Bytes;
-        double? fds = FdLimit.ForProcess(Environment.ProcessId);
-        return new LeakMonitor(options.Detector, LeakMonitor.Limits(memory, fds));
+        int pid = Environment.ProcessId;
+        MemoryLimit memory = options.MemoryLimitBytes is { } bytes ? new MemoryLimit(bytes, "MemoryLimitBytes") : MemoryLimits.ForProcess(pid);
+        return new LeakMonitor(options.Detector, new Limits(memory.Bytes, FdLimit.ForProcess(pid), TaskLimit.ForProcess(pid), memory.Source));
     }
 }

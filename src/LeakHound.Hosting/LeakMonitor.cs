@@ -1,30 +1,31 @@
 using System.Collections.Immutable;
 using LeakHound.Core.Detection;
-using LeakHound.Core.Signals;
+using LeakHound.Core.Series;
 using LeakHound.Core.Verdicts;
+using LeakHound.Probes;
 
 namespace LeakHound.Hosting;
 
 /// <summary>
-/// The service's own leak verdicts: one online detector per signal, fed by <see cref="LeakMonitorService"/>. Readers
-/// (health check, metrics, your code) get an immutable snapshot without locking. Memory is bounded: a detector keeps a
-/// fixed number of buckets however long the service runs, and the set of signals is fixed by the source.
+/// The service's own leak verdicts: the same <see cref="DetectorSet"/> a watch gives each target (one detector per
+/// signal, the one limit policy), fed by <see cref="LeakMonitorService"/>. Readers (health check, metrics, your code)
+/// get an immutable snapshot without locking. Memory is bounded: a detector keeps a fixed number of buckets however long
+/// the service runs, and the set of signals is fixed by the source.
 /// </summary>
 public sealed class LeakMonitor
 {
     /// <summary>A source cannot invent series without bound (it is ours, but a guard costs nothing).</summary>
     private const int MaxSeries = 64;
 
-    private readonly DetectorOptions _detector;
-    private readonly Func<string, double?> _limitFor;
-    private readonly Dictionary<string, SeriesDetector> _detectors = new(StringComparer.Ordinal);
+    private readonly DetectorSet _detectors;
+    private readonly Dictionary<string, SeriesKey> _keys = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private ImmutableArray<SeriesVerdict> _verdicts = [];
+    private double _firstT = double.NaN;
 
-    internal LeakMonitor(DetectorOptions detector, Func<string, double?> limitFor)
+    internal LeakMonitor(DetectorOptions detector, Limits limits)
     {
-        _detector = detector;
-        _limitFor = limitFor;
+        _detectors = new DetectorSet(detector, limits);
     }
 
     /// <summary>The latest verdict of every watched signal, in the order they first appeared.</summary>
@@ -36,50 +37,57 @@ public sealed class LeakMonitor
     /// <summary>Number of samples taken so far.</summary>
     public long SampleCount { get; private set; }
 
+    /// <summary>The limits the signals are measured against.</summary>
+    public Limits Limits => _detectors.Limits;
+
     /// <summary>Raised after each sample with the verdicts then current (on the sampling thread).</summary>
     internal event Action<ImmutableArray<SeriesVerdict>>? Sampled;
 
-    /// <summary>Feeds one reading of every signal taken at <paramref name="t"/> seconds (any monotonic clock).</summary>
-    internal void Record(double t, List<KeyValuePair<string, double>> readings)
+    /// <summary>Feeds one round of readings (each value at its own time, seconds on the monitor's clock).</summary>
+    internal void Record(SignalReadings readings)
     {
         ImmutableArray<SeriesVerdict> verdicts;
         lock (_gate)
         {
-            foreach ((string series, double value) in readings)
+            foreach (Reading r in readings.Values)
             {
-                if (!_detectors.TryGetValue(series, out SeriesDetector? detector))
+                if (!_keys.TryGetValue(r.Series, out SeriesKey? key))
                 {
-                    if (_detectors.Count >= MaxSeries)
+                    if (_keys.Count >= MaxSeries)
                     {
                         continue;
                     }
 
-                    detector = new SeriesDetector(series, _detector, _limitFor(series));
-                    _detectors.Add(series, detector);
+                    key = SeriesKey.Of(r.Series);
+                    _keys.Add(r.Series, key);
                 }
 
-                detector.Add(t, value);
+                _detectors.Record(key, r.T, r.Value);
             }
 
-            ImmutableArray<SeriesVerdict>.Builder builder = ImmutableArray.CreateBuilder<SeriesVerdict>(_detectors.Count);
-            foreach (SeriesDetector detector in _detectors.Values)
-            {
-                builder.Add(detector.Current);
-            }
-
-            verdicts = builder.MoveToImmutable();
+            verdicts = [.. _detectors.Verdicts(final: false)];
             _verdicts = verdicts;
             SampleCount++;
-            ObservedSeconds = verdicts.Length > 0 ? verdicts.Max(v => v.AtSeconds) : 0;
+            if (double.IsNaN(_firstT))
+            {
+                _firstT = readings.T;
+            }
+
+            ObservedSeconds = readings.T - _firstT;
         }
 
         Sampled?.Invoke(verdicts);
     }
 
-    /// <summary>The limit a series is measured against: the memory limit for memory, the descriptor limit for FDs.</summary>
-    internal static Func<string, double?> Limits(double? memoryLimit, double? fdLimit) => series =>
-        series == "fds" ? fdLimit
-        : series is "rss" or "anon" ? memoryLimit
-        : SignalUnits.For(series) == SignalUnit.Bytes && series.Contains("gc_", StringComparison.Ordinal) ? memoryLimit
-        : null;
+    /// <summary>Feeds one reading of every signal taken at <paramref name="t"/> seconds.</summary>
+    internal void Record(double t, IEnumerable<KeyValuePair<string, double>> values)
+    {
+        SignalReadings readings = new(t);
+        foreach ((string series, double value) in values)
+        {
+            readings.Add(series, value);
+        }
+
+        Record(readings);
+    }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using LeakHound.Probes;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -11,7 +12,8 @@ internal sealed partial class LeakMonitorService(
     : BackgroundService
 {
     private readonly LeakHoundOptions _options = options.Value;
-    private readonly List<KeyValuePair<string, double>> _readings = new(16);
+    private readonly SignalReadings _readings = new(0);
+    private readonly Stopwatch _clock = new();
     private bool _failing;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -26,9 +28,10 @@ internal sealed partial class LeakMonitorService(
 
             LogStarted(logger, _options.SampleInterval.TotalSeconds, _options.Detector.MinSpanSeconds);
             using PeriodicTimer timer = new(_options.SampleInterval);
+            _clock.Start();
             do
             {
-                SampleOnce();
+                await SampleOnceAsync(stoppingToken);
             }
             while (await timer.WaitForNextTickAsync(stoppingToken));
         }
@@ -43,12 +46,13 @@ internal sealed partial class LeakMonitorService(
         }
     }
 
-    private void SampleOnce()
+    private async Task SampleOnceAsync(CancellationToken cancel)
     {
-        _readings.Clear();
+        // Seconds since monitoring began: the verdicts' times (detected at, at) read as the monitor's age.
+        _readings.Reset(_clock.Elapsed.TotalSeconds, readCostly: false);
         try
         {
-            source.Read(_readings);
+            await source.ReadAsync(_readings, cancel);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -69,7 +73,7 @@ internal sealed partial class LeakMonitorService(
             _failing = false;
         }
 
-        monitor.Record(Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency, _readings);
+        monitor.Record(_readings);
     }
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "LeakHound watching this process every {IntervalSeconds}s (minimum span {MinSpanSeconds}s before any verdict)")]

@@ -1,3 +1,4 @@
+using LeakHound.Probes;
 using LeakHound.Probes.Proc;
 
 namespace LeakHound.Hosting;
@@ -12,26 +13,28 @@ internal sealed class SelfSignalSource(bool watchRuntime) : ISignalSource
 
     private readonly ProcessTreeSampler? _proc = TryOpenSelf();
 
-    public void Read(List<KeyValuePair<string, double>> into)
+    public ValueTask ReadAsync(SignalReadings into, CancellationToken cancel)
     {
         if (_proc is not null && _proc.Sample(readPss: false).Processes is [var self, ..])
         {
-            into.Add(new("rss", self.RssBytes));
-            if (self.AnonBytes is { } anon) { into.Add(new("anon", anon)); }
-            into.Add(new("threads", self.Threads));
-            if (self.OpenFds is { } fds) { into.Add(new("fds", fds)); }
+            into.Add("rss", self.RssBytes);
+            into.Add("anon", self.AnonBytes);
+            into.Add("threads", self.Threads);
+            into.Add("fds", self.OpenFds);
         }
 
         if (watchRuntime)
         {
             if (LatestFullCollection() is { Index: > 0 } full)
             {
-                into.Add(new(LiveAfterFullGc, full.PromotedBytes));
+                into.Add(LiveAfterFullGc, full.PromotedBytes);
             }
 
-            into.Add(new("dotnet_timers", Timer.ActiveCount));
-            into.Add(new("dotnet_threadpool_threads", ThreadPool.ThreadCount));
+            into.Add("dotnet_timers", Timer.ActiveCount);
+            into.Add("dotnet_threadpool_threads", ThreadPool.ThreadCount);
         }
+
+        return ValueTask.CompletedTask;
     }
 
     public void Dispose() => _proc?.Dispose();

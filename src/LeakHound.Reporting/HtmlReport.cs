@@ -14,6 +14,7 @@ public static class HtmlReport
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Converters = { new Core.Verdicts.VerdictJson.Converter() }, // the verdict document, as every other output writes it
     };
 
     public static string Render(ReportDocument report)
@@ -38,9 +39,6 @@ public static class HtmlReport
         File.WriteAllText(temp, Render(report), new UTF8Encoding(false));
         File.Move(temp, full, overwrite: true);
     }
-
-    /// <summary>The bundled assets (uPlot.js, uPlot.css), for the live dashboard.</summary>
-    public static string Asset(string name) => Resource(name);
 
     private static string Resource(string name)
     {

@@ -1,3 +1,4 @@
+using LeakHound.Core.Verdicts;
 using System.Text;
 using ScottPlot;
 
@@ -61,7 +62,7 @@ public static class PngCharts
             AddScatter(plot, s.TrendT, Scaled(s.TrendMid), Colors.Red, lineWidth: 2, markerSize: 0, "trend");
         }
 
-        if (s.DetectedAtSeconds is { } detected)
+        if (s.Verdict.DetectedAtSeconds is { } detected)
         {
             var line = plot.Add.VerticalLine(detected);
             line.Color = Colors.Red;
@@ -69,7 +70,7 @@ public static class PngCharts
             line.LegendText = "detected";
         }
 
-        plot.Title($"{s.Name}: {s.Verdict}, {s.Rate}");
+        plot.Title($"{s.Name}: {s.Verdict.Verdict.ToName()}, {Core.Verdicts.VerdictText.Rate(s.Verdict)}");
         plot.XLabel("seconds");
         plot.YLabel(bytes ? "MiB" : s.Name);
         plot.ShowLegend(Alignment.UpperLeft);

@@ -1,59 +1,63 @@
 using LeakHound.Core.Detection;
+using LeakHound.Core.Series;
 using LeakHound.Core.Signals;
 using LeakHound.Core.Traces;
 using LeakHound.Core.Verdicts;
 
 namespace LeakHound.Reporting;
 
-/// <summary>Builds a report from a recorded trace with the same online detector a live watch uses.</summary>
+/// <summary>One series to report: its detector (which gives the verdict) and the points to draw.</summary>
+public sealed record ChartedSeries(SeriesKey Key, SeriesDetector Detector, IReadOnlyList<(double T, double V)> Points);
+
+/// <summary>
+/// Builds a report from detectors — a live watch's own (its <c>--report</c>), or a recorded trace replayed into detector
+/// sets exactly as <c>analyze</c> does — so a report says what the other outputs say.
+/// </summary>
 public static class ReportBuilder
 {
     /// <summary>Points drawn per series at most; longer series are min/max-decimated.</summary>
     public const int MaxChartPoints = 4000;
 
-    public static ReportDocument FromTrace(Trace trace, DetectorOptions options, double? byteLimit, string source, Func<string, bool>? filter = null)
+    /// <summary>A trace's report: its series replayed into one detector set per target (with each target's limits).</summary>
+    public static ReportDocument FromTrace(Trace trace, DetectorOptions options, Func<string, Limits> limits, string source, Func<string, bool>? filter = null)
     {
-        List<SeriesReport> series = [];
-        foreach (string name in trace.SeriesNames)
-        {
-            if (filter is not null && !filter(name))
-            {
-                continue;
-            }
-
-            double? limit = SignalUnits.For(name) == SignalUnit.Bytes ? byteLimit : null;
-            SeriesDetector detector = new(name, options, limit);
-            List<(double T, double V)> points = new(trace[name].Count);
-            foreach (Core.Series.Sample s in trace[name])
-            {
-                detector.Add(s.T, s.Value);
-                if (double.IsFinite(s.Value))
-                {
-                    points.Add((s.T, s.Value));
-                }
-            }
-
-            series.Add(Build(name, detector, points));
-        }
-
-        // Leaks first, fastest first: what to look at before anything else.
-        series.Sort((a, b) => Rank(a).CompareTo(Rank(b)));
-        return new ReportDocument("LeakHound report", source, DateTimeOffset.UtcNow, options.MinSpanSeconds, series);
+        IReadOnlyDictionary<string, DetectorSet> sets = TraceAnalysis.Replay(trace, options, limits, filter);
+        IEnumerable<ChartedSeries> series = sets.Values.SelectMany(set => set.Keys.Select(key =>
+            new ChartedSeries(key, set[key], [.. trace[Recorded(key)].Where(s => double.IsFinite(s.Value)).Select(s => (s.T, s.Value))])));
+        return Build(series, options, source, qualify: sets.Count > 1);
     }
 
-    private static (int, double) Rank(SeriesReport s) =>
-        (s.Verdict == "leak" ? 0 : s.Verdict == "insufficient" ? 2 : 1, -(s.SlopePerSecond ?? 0));
-
-    private static SeriesReport Build(string name, SeriesDetector detector, List<(double T, double V)> points)
+    /// <param name="series">What to report.</param>
+    /// <param name="options">The statistics the verdicts were drawn with.</param>
+    /// <param name="source">What was watched or read, for the title.</param>
+    /// <param name="qualify">Name series <c>target/series</c> (a watch of several targets).</param>
+    public static ReportDocument Build(IEnumerable<ChartedSeries> series, DetectorOptions options, string source, bool qualify)
     {
+        List<SeriesReport> reports = [.. series.Select(s => Build(s, qualify ? s.Key.ToString() : s.Key.Name))];
+
+        // Leaks first, fastest first: what to look at before anything else.
+        reports.Sort((a, b) => Rank(a).CompareTo(Rank(b)));
+        return new ReportDocument("LeakHound report", source, DateTimeOffset.UtcNow, options.MinSpanSeconds, reports);
+    }
+
+    /// <summary>The name a series was recorded under in a trace: <c>target/series</c>, or the series alone.</summary>
+    private static string Recorded(SeriesKey key) => key.ToString();
+
+    private static (int, double) Rank(SeriesReport s) =>
+        (s.Verdict.Verdict == Verdict.Leak ? 0 : s.Verdict.Verdict == Verdict.Insufficient ? 2 : 1, -(s.Verdict.SlopePerSecond ?? 0));
+
+    private static SeriesReport Build(ChartedSeries s, string name)
+    {
+        SeriesDetector detector = s.Detector;
         SeriesVerdict v = detector.Evaluate();
         SeriesExplanation e = detector.Explain();
         double origin = double.IsNaN(detector.Origin) ? 0 : detector.Origin;
+        double at = v.AtSeconds - origin; // the explanation is on the series' own clock
 
         // The verdict's own trend (it may come from a recent window), anchored at its floor now.
         if (v.SlopePerSecond is { } slope && v.Floor is { } floorNow)
         {
-            e = e with { Intercept = floorNow - slope * v.AtSeconds, Slope = slope, SlopeLow = v.SlopeLow, SlopeHigh = v.SlopeHigh };
+            e = e with { Intercept = floorNow - slope * at, Slope = slope, SlopeLow = v.SlopeLow, SlopeHigh = v.SlopeHigh };
         }
 
         double[] trendT = [];
@@ -61,48 +65,31 @@ public static class ReportBuilder
         if (e.TrendAt(0) is not null && e.FloorT.Length > 0)
         {
             const int steps = 24;
-            double from = e.FloorT[0];
-            double to = v.AtSeconds;
+            double from = Math.Max(e.FloorT[0], e.TrendFromT);
             trendT = new double[steps + 1];
             mid = new double[steps + 1];
             low = new double[steps + 1];
             high = new double[steps + 1];
             for (int i = 0; i <= steps; i++)
             {
-                double t = from + (to - from) * i / steps;
+                double t = from + (at - from) * i / steps;
                 (double m, double l, double h) = e.TrendAt(t)!.Value;
                 (trendT[i], mid[i], low[i], high[i]) = (t + origin, m, l, h);
             }
         }
 
-        (double[] sampleT, double[] sampleV) = Decimation.MinMax(points, MaxChartPoints);
+        (double[] sampleT, double[] sampleV) = Decimation.MinMax(s.Points, MaxChartPoints);
         return new SeriesReport(
             name,
-            TargetOf(name),
-            SignalUnits.For(name).ToString().ToLowerInvariant(),
-            v.Verdict.ToName(),
-            v.Reason,
-            v.SlopePerSecond,
-            VerdictText.Rate(v),
-            v.TimeToLimitSeconds,
-            VerdictText.TimeToLimit(v),
-            v.DetectedAtSeconds + origin,
-            v.Current,
-            v.Samples,
+            SignalUnits.For(s.Key.Signal).ToString().ToLowerInvariant(),
+            v,
             sampleT,
             sampleV,
-            e.FloorT.Select(t => t + origin).ToArray(),
+            [.. e.FloorT.Select(t => t + origin)],
             e.FloorValue,
             trendT,
             mid,
             low,
             high);
-    }
-
-    /// <summary>Per-process series carry their process in braces (<c>rss{pid="42",comm="node"}</c>); the rest is the whole target.</summary>
-    private static string TargetOf(string series)
-    {
-        int brace = series.IndexOf('{');
-        return brace < 0 ? "target" : series[(brace + 1)..^1];
     }
 }

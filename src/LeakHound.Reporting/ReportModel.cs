@@ -1,3 +1,5 @@
+using LeakHound.Core.Verdicts;
+
 namespace LeakHound.Reporting;
 
 /// <summary>Everything a report shows, serialised as JSON into the page.</summary>
@@ -12,20 +14,25 @@ public sealed record HeapDiffTable(string Target, IReadOnlyList<HeapDiffRow> Row
 
 public sealed record HeapDiffRow(string Type, long CountBefore, long CountAfter, long BytesGrowth, string? RetentionPath);
 
-/// <summary>One signal: its samples (decimated when long), floor, trend with band, and verdict in words.</summary>
+/// <summary>
+/// One signal: its verdict (the one verdict document), its samples (decimated when long), floor, and the trend its
+/// verdict rests on with the 95% band.
+/// </summary>
+/// <param name="Name">The series as the report names it: <c>target/series</c> when a watch had several targets.</param>
+/// <param name="Unit">bytes, count or other.</param>
+/// <param name="Verdict">The verdict, as every other output gives it.</param>
+/// <param name="T">Sample times (seconds on the watch's or trace's clock).</param>
+/// <param name="V">Sample values.</param>
+/// <param name="FloorT">Times of the floor points under the sawtooth.</param>
+/// <param name="FloorV">The floor points' values.</param>
+/// <param name="TrendT">Times along the trend the verdict rests on.</param>
+/// <param name="TrendMid">The trend.</param>
+/// <param name="TrendLow">The lower edge of its 95% band.</param>
+/// <param name="TrendHigh">The upper edge of its 95% band.</param>
 public sealed record SeriesReport(
     string Name,
-    string Target,
     string Unit,
-    string Verdict,
-    string Reason,
-    double? SlopePerSecond,
-    string Rate,
-    double? TimeToLimitSeconds,
-    string TimeToLimit,
-    double? DetectedAtSeconds,
-    double? Current,
-    long SampleCount,
+    SeriesVerdict Verdict,
     double[] T,
     double[] V,
     double[] FloorT,

@@ -1,5 +1,5 @@
-using LeakHound.Core.Statistics;
-using LeakHound.Probes.Heap;
+using LeakHound.Core.Detection;
+using LeakHound.Probes.DotNet.Heap;
 using LeakHound.Probes.Proc;
 
 namespace LeakHound.Testing;
@@ -21,9 +21,6 @@ namespace LeakHound.Testing;
 /// </remarks>
 public static class LeakCheck
 {
-    /// <summary>Significance each half of a run must rise at on its own (the whole run is held to <see cref="LeakCheckOptions.Alpha"/>).</summary>
-    private const double HalfAlpha = 0.05;
-
     /// <summary>Runs the check and fails (throws <see cref="LeakDetectedException"/>) on a leak.</summary>
     public static async Task<LeakCheckResult> RunAsync(int iterations, int warmup, Func<Task> action, LeakCheckOptions? options = null) =>
         (await MeasureAsync(iterations, warmup, action, options)).AssertNoLeak();
@@ -124,29 +121,10 @@ public static class LeakCheck
     /// <summary>Starts watching an object that must be collected once the code under test is done with it.</summary>
     public static ObjectTracker Track(object target, string? description = null) => new(target, description);
 
-    private static SignalGrowth Growth(string signal, string unit, Measurements run, int index, double minimum, LeakCheckOptions options)
-    {
-        ReadOnlySpan<double> y = run.Values(index);
-        foreach (double v in y)
-        {
-            if (double.IsNaN(v))
-            {
-                return new SignalGrowth(signal, unit, 0, 0, 0, 0, false, double.NaN, double.NaN);
-            }
-        }
-
-        ReadOnlySpan<double> x = run.Iterations;
-        TrendEstimate t = TrendTest.Compute(x, y, correctSerialCorrelation: false);
-        // "With every iteration": the growth must also show in each half of the run on its own. A burst of the process's
-        // own (a test runner's one-time start-up work takes a few hundred milliseconds) fills one part of a run only.
-        int middle = y.Length / 2;
-        bool leaks = t.PRising < options.Alpha && t.SlopeLow > minimum
-            && RisesIn(x[..(middle + 1)], y[..(middle + 1)]) && RisesIn(x[middle..], y[middle..]);
-        return new SignalGrowth(signal, unit, t.Slope, t.SlopeLow, t.SlopeHigh, 1 - t.PRising, leaks, y[0], y[^1]);
-    }
-
-    private static bool RisesIn(ReadOnlySpan<double> x, ReadOnlySpan<double> y) =>
-        TrendTest.Compute(x, y, correctSerialCorrelation: false) is { PRising: < HalfAlpha, Slope: > 0 };
+    private static SignalGrowth Growth(string signal, string unit, Measurements run, int index, double minimum, LeakCheckOptions options) =>
+        IterationGrowth.Of(run.Iterations, run.Values(index), minimum, options.Alpha, exact: true) is { } g
+            ? new SignalGrowth(signal, unit, g.PerIteration, g.Low, g.High, g.Confidence, g.Leaks, g.First, g.Last)
+            : new SignalGrowth(signal, unit, 0, 0, 0, 0, false, double.NaN, double.NaN);
 
     /// <summary>Live instances per type, from a heap snapshot of this very process.</summary>
     private static Dictionary<string, TypeStats> TypeCounts()

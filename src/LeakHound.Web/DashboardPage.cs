@@ -1,14 +1,11 @@
-using System.Reflection;
-using LeakHound.Reporting;
-
 namespace LeakHound.Web;
 
 /// <summary>The dashboard page with uPlot inlined: it works where the machine has no internet.</summary>
 internal static class DashboardPage
 {
     public static readonly string Html = Resource("dashboard.html")
-        .Replace("/*UPLOT_CSS*/", HtmlReport.Asset("uPlot.css"), StringComparison.Ordinal)
-        .Replace("/*UPLOT_JS*/", HtmlReport.Asset("uPlot.js"), StringComparison.Ordinal)
+        .Replace("/*UPLOT_CSS*/", Resource("uPlot.css"), StringComparison.Ordinal)
+        .Replace("/*UPLOT_JS*/", Resource("uPlot.js"), StringComparison.Ordinal)
         .Replace("/*DASHBOARD_JS*/", Resource("dashboard.js"), StringComparison.Ordinal);
 
     private static string Resource(string name)

@@ -67,13 +67,13 @@ public sealed class DashboardServer : IAsyncDisposable
     private static void MapEndpoints(WebApplication app, LiveStore store)
     {
         app.MapGet("/", () => Results.Content(DashboardPage.Html, "text/html; charset=utf-8"));
-        app.MapGet("/api/targets", () => Results.Content(Json.Text(Json.Targets(store.Read())), "application/json"));
-        app.MapGet("/api/verdicts", () => Results.Content(Json.Text(Json.Verdicts(store.Read())), "application/json"));
+        app.MapGet("/api/targets", () => Results.Content(Json.Targets(store.Read()), "application/json"));
+        app.MapGet("/api/verdicts", () => Results.Content(Json.Verdicts(store.Read()), "application/json"));
         app.MapGet("/api/series/{id:int}", (int id) =>
         {
             LiveStore.Snapshot snap = store.Read();
             return id >= 0 && id < snap.Series.Count
-                ? Results.Content(Json.Text(Json.Series(snap, snap.Series[id])), "application/json")
+                ? Results.Content(Json.Series(snap, snap.Series[id]), "application/json")
                 : Results.NotFound(new { error = $"no series {id}; see /api/targets" });
         });
         app.MapGet("/metrics", () => Results.Text(PrometheusExposition.Write(store.Read()), PrometheusExposition.ContentType));

@@ -1,71 +1,103 @@
-using System.Text.Json.Nodes;
+using System.Text;
+using System.Text.Json;
 using LeakHound.Core.Verdicts;
 
 namespace LeakHound.Web;
 
-/// <summary>The API's JSON shapes (snake_case, like <c>--format json</c>).</summary>
+/// <summary>
+/// The API's JSON (<c>docs/schema</c>): a verdict is the one verdict document (<see cref="VerdictJson"/>) with the id
+/// of its series here, so the dashboard can find its chart.
+/// </summary>
 internal static class Json
 {
-    private static readonly System.Text.Json.JsonSerializerOptions s_text = new()
+    public static string Write(Action<Utf8JsonWriter> body)
     {
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping, // an API, never inlined into HTML
-    };
-
-    public static string Text(JsonNode node) => node.ToJsonString(s_text);
-
-    public static JsonObject Verdict(int id, string target, SeriesVerdict v) => new()
-    {
-        ["id"] = id,
-        ["target"] = target,
-        ["series"] = v.Series,
-        ["verdict"] = v.Verdict.ToName(),
-        ["reason"] = v.Reason,
-        ["rate"] = VerdictText.Rate(v),
-        ["slope_per_second"] = Finite(v.SlopePerSecond),
-        ["slope_ci95"] = v.SlopeLow is { } lo && v.SlopeHigh is { } hi ? new JsonArray(Finite(lo), Finite(hi)) : null,
-        ["time_to_limit_seconds"] = Finite(v.TimeToLimitSeconds),
-        ["time_to_limit"] = VerdictText.TimeToLimit(v),
-        ["limit"] = Finite(v.Limit),
-        ["current"] = Finite(v.Current),
-        ["detected_at_seconds"] = Finite(v.DetectedAtSeconds),
-        ["samples"] = v.Samples,
-        ["at_seconds"] = Finite(v.AtSeconds),
-    };
-
-    public static JsonObject Targets(LiveStore.Snapshot snap) => new()
-    {
-        ["targets"] = new JsonArray([.. snap.Targets.Select(t => (JsonNode)new JsonObject
+        using MemoryStream buffer = new();
+        using (Utf8JsonWriter w = new(buffer, VerdictJson.WriterOptions(indented: false)))
         {
-            ["id"] = t.Id,
-            ["label"] = t.Label,
-            ["pid"] = t.Pid,
-            ["exited"] = t.Exited,
-            ["series"] = new JsonArray([.. snap.Series.Where(s => s.Target == t.Id).Select(s => (JsonNode)new JsonObject
+            body(w);
+        }
+
+        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
+    public static void Verdict(Utf8JsonWriter w, int id, SeriesVerdict v)
+    {
+        w.WriteStartObject();
+        w.WriteNumber("id", id);
+        VerdictJson.WriteProperties(w, v);
+        w.WriteEndObject();
+    }
+
+    public static string Targets(LiveStore.Snapshot snap) => Write(w =>
+    {
+        w.WriteStartObject();
+        w.WriteStartArray("targets");
+        foreach (LiveStore.LiveTarget t in snap.Targets)
+        {
+            w.WriteStartObject();
+            w.WriteNumber("id", t.Id);
+            w.WriteString("label", t.Label);
+            if (t.Pid is { } pid) { w.WriteNumber("pid", pid); } else { w.WriteNull("pid"); }
+            w.WriteBoolean("exited", t.Exited);
+            w.WriteStartArray("series");
+            foreach (LiveStore.SeriesSnapshot s in snap.Series.Where(s => s.Target == t.Id))
             {
-                ["id"] = s.Id,
-                ["name"] = s.Name,
-                ["verdict"] = s.Verdict?.Verdict.ToName(),
-                ["points"] = s.Points.Length,
-            })]),
-        })]),
-    };
+                w.WriteStartObject();
+                w.WriteNumber("id", s.Id);
+                w.WriteString("name", s.Name);
+                if (s.Verdict is { } v) { w.WriteString("verdict", v.Verdict.ToName()); } else { w.WriteNull("verdict"); }
+                w.WriteNumber("points", s.Points.Length);
+                w.WriteEndObject();
+            }
 
-    public static JsonObject Series(LiveStore.Snapshot snap, LiveStore.SeriesSnapshot s) => new()
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
+    });
+
+    public static string Series(LiveStore.Snapshot snap, LiveStore.SeriesSnapshot s) => Write(w =>
     {
-        ["id"] = s.Id,
-        ["target"] = snap.Targets[s.Target].Label,
-        ["name"] = s.Name,
-        ["unit"] = Core.Signals.SignalUnits.For(s.Name).ToString().ToLowerInvariant(),
-        ["verdict"] = s.Verdict is { } v ? Verdict(s.Id, snap.Targets[s.Target].Label, v) : null,
-        ["t"] = new JsonArray([.. s.Points.Select(p => (JsonNode?)p.T)]),
-        ["v"] = new JsonArray([.. s.Points.Select(p => (JsonNode?)Finite(p.V))]),
-    };
+        w.WriteStartObject();
+        w.WriteNumber("id", s.Id);
+        w.WriteString("target", snap.Targets[s.Target].Label);
+        w.WriteString("name", s.Name);
+        w.WriteString("unit", Core.Signals.SignalUnits.For(s.Name).ToString().ToLowerInvariant());
+        w.WritePropertyName("verdict");
+        if (s.Verdict is { } v) { Verdict(w, s.Id, v); } else { w.WriteNullValue(); }
+        w.WriteStartArray("t");
+        foreach ((double t, _) in s.Points)
+        {
+            w.WriteNumberValue(t);
+        }
 
-    public static JsonObject Verdicts(LiveStore.Snapshot snap) => new()
+        w.WriteEndArray();
+        w.WriteStartArray("v");
+        foreach ((_, double value) in s.Points)
+        {
+            if (double.IsFinite(value)) { w.WriteNumberValue(value); } else { w.WriteNullValue(); }
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
+    });
+
+    public static string Verdicts(LiveStore.Snapshot snap) => Write(w =>
     {
-        ["verdicts"] = new JsonArray([.. snap.Series.Where(s => s.Verdict is not null)
-            .Select(s => (JsonNode)Verdict(s.Id, snap.Targets[s.Target].Label, s.Verdict!))]),
-    };
+        w.WriteStartObject();
+        w.WriteStartArray("verdicts");
+        foreach (LiveStore.SeriesSnapshot s in snap.Series)
+        {
+            if (s.Verdict is { } v)
+            {
+                Verdict(w, s.Id, v);
+            }
+        }
 
-    private static double? Finite(double? v) => v is { } x && double.IsFinite(x) ? x : null;
+        w.WriteEndArray();
+        w.WriteEndObject();
+    });
 }

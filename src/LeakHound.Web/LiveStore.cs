@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using LeakHound.Core.Verdicts;
 
 namespace LeakHound.Web;
@@ -75,30 +74,69 @@ public sealed class LiveStore
         }
     }
 
-    /// <summary>Publishes the points and changes gathered since the last call.</summary>
+    /// <summary>
+    /// Publishes the points and changes gathered since the last call (nothing is serialised while no one listens: a
+    /// watch of a thousand targets pays for its event stream only while a dashboard is open).
+    /// </summary>
     public void Publish()
     {
-        string message;
+        string? message = null;
         lock (_gate)
         {
             _round++;
-            JsonObject round = new()
+            if (RoundCompleted is not null)
             {
-                ["round"] = _round,
-                ["points"] = new JsonArray([.. _roundPoints.Select(p => (JsonNode)new JsonArray(p.Id, p.T, Finite(p.V)))]),
-                ["verdicts"] = new JsonArray([.. _series.Where(s => s.Verdict is not null).Select(s => (JsonNode)Json.Verdict(s.Id, _targets[s.Target].Label, s.Verdict!))]),
-                ["changes"] = new JsonArray([.. _roundChanges.Select(c => (JsonNode)new JsonObject
+                message = Json.Write(w =>
                 {
-                    ["id"] = c.Id, ["series"] = _series[c.Id].Name, ["target"] = _targets[_series[c.Id].Target].Label,
-                    ["from"] = c.From, ["to"] = c.To, ["at_seconds"] = c.AtSeconds,
-                })]),
-            };
+                    w.WriteStartObject();
+                    w.WriteNumber("round", _round);
+                    w.WriteStartArray("points");
+                    foreach ((int id, double t, double v) in _roundPoints)
+                    {
+                        w.WriteStartArray();
+                        w.WriteNumberValue(id);
+                        w.WriteNumberValue(t);
+                        if (double.IsFinite(v)) { w.WriteNumberValue(v); } else { w.WriteNullValue(); }
+                        w.WriteEndArray();
+                    }
+
+                    w.WriteEndArray();
+                    w.WriteStartArray("verdicts");
+                    foreach (LiveSeries s in _series)
+                    {
+                        if (s.Verdict is { } verdict)
+                        {
+                            Json.Verdict(w, s.Id, verdict);
+                        }
+                    }
+
+                    w.WriteEndArray();
+                    w.WriteStartArray("changes");
+                    foreach (VerdictChange c in _roundChanges)
+                    {
+                        w.WriteStartObject();
+                        w.WriteNumber("id", c.Id);
+                        w.WriteString("series", _series[c.Id].Name);
+                        w.WriteString("target", _targets[_series[c.Id].Target].Label);
+                        w.WriteString("from", c.From);
+                        w.WriteString("to", c.To);
+                        w.WriteNumber("at_seconds", c.AtSeconds);
+                        w.WriteEndObject();
+                    }
+
+                    w.WriteEndArray();
+                    w.WriteEndObject();
+                });
+            }
+
             _roundPoints.Clear();
             _roundChanges.Clear();
-            message = Json.Text(round);
         }
 
-        RoundCompleted?.Invoke(message);
+        if (message is not null)
+        {
+            RoundCompleted?.Invoke(message);
+        }
     }
 
     /// <summary>A consistent copy for one request.</summary>
@@ -111,8 +149,6 @@ public sealed class LiveStore
                 [.. _series.Select(s => new SeriesSnapshot(s.Id, s.Target, s.Name, s.Verdict, s.Points()))]);
         }
     }
-
-    private static double? Finite(double v) => double.IsFinite(v) ? v : null;
 
     public sealed record LiveTarget(int Id, string Label, int? Pid, bool Exited = false);
 

@@ -6,8 +6,9 @@ namespace LeakHound.Web;
 
 /// <summary>
 /// The verdicts in the Prometheus text format 0.0.4, so an existing Prometheus, Grafana or Alertmanager picks LeakHound
-/// up without glue. Written by hand because it is four gauge families over a snapshot; prometheus-net would add a
-/// registry whose lifetime fights the watch's.
+/// up without glue — the same families, labels and help as Hosting's meter through an OpenTelemetry Prometheus exporter
+/// (<see cref="VerdictMetric"/>). Written by hand because it is six gauge families over a snapshot; prometheus-net would
+/// add a registry whose lifetime fights the watch's.
 /// </summary>
 public static class PrometheusExposition
 {
@@ -16,23 +17,28 @@ public static class PrometheusExposition
     public static string Write(LiveStore.Snapshot snap)
     {
         StringBuilder sb = new();
-        Family(sb, "leakhound_sample", "Latest value of a watched signal (bytes or count).", snap, s => s.Points.Length > 0 ? s.Points[^1].V : null);
-        Family(sb, "leakhound_slope_per_second", "Trend of the signal's floor per second (Theil-Sen), where one is fitted.", snap, s => s.Verdict?.SlopePerSecond);
-        Family(sb, "leakhound_time_to_limit_seconds", "Projected time until the signal reaches its limit, while leaking.", snap, s => s.Verdict?.TimeToLimitSeconds);
-
-        sb.Append("# HELP leakhound_verdict Current verdict of the signal: 1 for the current one, 0 for the others.\n");
-        sb.Append("# TYPE leakhound_verdict gauge\n");
-        foreach (LiveStore.SeriesSnapshot s in snap.Series)
+        List<SeriesVerdict> verdicts = [.. snap.Series.Where(s => s.Verdict is not null).Select(s => s.Verdict! with { Target = snap.Targets[s.Target].Label })];
+        foreach (VerdictMetric metric in VerdictMetric.Gauges)
         {
-            if (s.Verdict is not { } v)
+            Header(sb, metric);
+            foreach (SeriesVerdict v in verdicts)
             {
-                continue;
+                if (metric.Value(v) is { } value && !double.IsNaN(value))
+                {
+                    sb.Append(metric.PrometheusName);
+                    Labels(sb, v);
+                    sb.Append(' ').Append(Number(value)).Append('\n');
+                }
             }
+        }
 
+        Header(sb, VerdictMetric.Verdict);
+        foreach (SeriesVerdict v in verdicts)
+        {
             foreach (Verdict each in Enum.GetValues<Verdict>())
             {
-                sb.Append("leakhound_verdict");
-                Labels(sb, snap, s, ("verdict", each.ToName()));
+                sb.Append(VerdictMetric.Verdict.PrometheusName);
+                Labels(sb, v, each.ToName());
                 sb.Append(each == v.Verdict ? " 1\n" : " 0\n");
             }
         }
@@ -40,27 +46,25 @@ public static class PrometheusExposition
         return sb.ToString();
     }
 
-    private static void Family(StringBuilder sb, string name, string help, LiveStore.Snapshot snap, Func<LiveStore.SeriesSnapshot, double?> value)
+    private static void Header(StringBuilder sb, VerdictMetric metric)
     {
-        sb.Append("# HELP ").Append(name).Append(' ').Append(help).Append('\n');
-        sb.Append("# TYPE ").Append(name).Append(" gauge\n");
-        foreach (LiveStore.SeriesSnapshot s in snap.Series)
-        {
-            if (value(s) is { } v && !double.IsNaN(v))
-            {
-                sb.Append(name);
-                Labels(sb, snap, s);
-                sb.Append(' ').Append(Number(v)).Append('\n');
-            }
-        }
+        sb.Append("# HELP ").Append(metric.PrometheusName).Append(' ').Append(metric.Description).Append('\n');
+        sb.Append("# TYPE ").Append(metric.PrometheusName).Append(" gauge\n");
     }
 
-    private static void Labels(StringBuilder sb, LiveStore.Snapshot snap, LiveStore.SeriesSnapshot s, (string Name, string Value)? extra = null)
+    private static void Labels(StringBuilder sb, SeriesVerdict v, string? verdict = null)
     {
-        sb.Append("{target=\"").Append(Escape(snap.Targets[s.Target].Label)).Append("\",series=\"").Append(Escape(s.Name)).Append('"');
-        if (extra is { } e)
+        sb.Append('{');
+        bool first = true;
+        foreach ((string name, string value) in VerdictMetric.Labels(v))
         {
-            sb.Append(',').Append(e.Name).Append("=\"").Append(Escape(e.Value)).Append('"');
+            sb.Append(first ? "" : ",").Append(name).Append("=\"").Append(Escape(value)).Append('"');
+            first = false;
+        }
+
+        if (verdict is not null)
+        {
+            sb.Append(",verdict=\"").Append(verdict).Append('"');
         }
 
         sb.Append('}');

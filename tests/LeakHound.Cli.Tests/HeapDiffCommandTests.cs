@@ -32,10 +32,10 @@ public sealed class HeapDiffCommandTests
 
         Assert.True(r.ExitCode == 1, r.ToString());
         JsonElement first = First(json!);
-        Assert.Equal("LeakHound.Samples.Contact", first.GetProperty("type").GetString());
+        Assert.Equal("LeakHound.Cli.Demo.Contact", first.GetProperty("type").GetString());
         Assert.InRange(first.GetProperty("count_growth").GetInt64(), 1000, 100_000);
-        Assert.StartsWith("static LeakHound.Samples.UnboundedContactCache.s_contacts", Path(first));
-        Assert.EndsWith("LeakHound.Samples.Contact (via [])", Path(first));
+        Assert.StartsWith("static LeakHound.Cli.Demo.UnboundedContactCache.s_contacts", Path(first));
+        Assert.EndsWith("LeakHound.Cli.Demo.Contact (via [])", Path(first));
         JsonElement snapshot = json!.RootElement.GetProperty("snapshots")[0];
         Assert.InRange(snapshot.GetProperty("pause_seconds").GetDouble(), 0.01, 30);
     }
@@ -47,8 +47,8 @@ public sealed class HeapDiffCommandTests
 
         Assert.True(r.ExitCode == 1, r.ToString());
         JsonElement first = First(json!);
-        Assert.Equal("LeakHound.Samples.ConfirmHandler", first.GetProperty("type").GetString());
-        Assert.StartsWith("static LeakHound.Samples.LeakedSubscriptions.Confirms", Path(first));
+        Assert.Equal("LeakHound.Cli.Demo.ConfirmHandler", first.GetProperty("type").GetString());
+        Assert.StartsWith("static LeakHound.Cli.Demo.LeakedSubscriptions.Confirms", Path(first));
     }
 
     [Fact]
@@ -58,7 +58,7 @@ public sealed class HeapDiffCommandTests
 
         Assert.True(r.ExitCode == 1, r.ToString());
         JsonElement first = First(json!);
-        Assert.Equal("LeakHound.Samples.KeepAlive", first.GetProperty("type").GetString());
+        Assert.Equal("LeakHound.Cli.Demo.KeepAlive", first.GetProperty("type").GetString());
         Assert.Contains("TimerQueue", Path(first));
     }
 

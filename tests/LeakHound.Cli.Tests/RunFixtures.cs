@@ -24,7 +24,7 @@ internal static class RunFixtures
     public static string[] Node(string script, params string[] args) =>
         Run(["node", "--expose-gc", CliRunner.Fixture(Path.Combine("node", script)), .. args]);
 
-    /// <summary>A C# sample target (samples/LeakHound.Samples) started through the hidden demo-target command.</summary>
+    /// <summary>A C# sample target (src/LeakHound.Cli/Demo) started through the hidden demo-target command.</summary>
     public static string[] Sample(string kind, params string[] args) =>
         Run(["dotnet", CliRunner.Dll, "demo-target", kind, "--max-seconds", "60", .. args]);
 }

@@ -1,6 +1,6 @@
 namespace LeakHound.Cli.Tests;
 
-/// <summary><c>leakhound run</c> on the C# sample targets of samples/LeakHound.Samples.</summary>
+/// <summary><c>leakhound run</c> on the C# sample targets built into the CLI (src/LeakHound.Cli/Demo).</summary>
 public sealed class RunSampleTargetTests
 {
     [Fact]

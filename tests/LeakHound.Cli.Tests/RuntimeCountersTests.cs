@@ -90,11 +90,11 @@ public sealed class RuntimeCountersTests
         Assert.Equal("leak", json.Verdict("dotnet_gc_heap_size_bytes"));
         System.Text.Json.JsonElement diff = json.Root.GetProperty("targets")[0].GetProperty("heap_diff");
         System.Text.Json.JsonElement first = diff.GetProperty("growing")[0];
-        Assert.Equal("LeakHound.Samples.Contact", first.GetProperty("type").GetString());
-        Assert.StartsWith("static LeakHound.Samples.UnboundedContactCache.s_contacts", first.GetProperty("retention_path")[0].GetString());
+        Assert.Equal("LeakHound.Cli.Demo.Contact", first.GetProperty("type").GetString());
+        Assert.StartsWith("static LeakHound.Cli.Demo.UnboundedContactCache.s_contacts", first.GetProperty("retention_path")[0].GetString());
         string html = await File.ReadAllTextAsync(report);
         Assert.Contains("\"heap_diffs\":[{\"target\"", html);
-        Assert.Contains("\"type\":\"LeakHound.Samples.Contact\"", html);
+        Assert.Contains("\"type\":\"LeakHound.Cli.Demo.Contact\"", html);
     }
 
     [Fact]

@@ -9,7 +9,7 @@ internal static class Feeding
     /// <summary>Minutes stand for hours here: a minute's minimum span, and growth under the level an hour is negligible.</summary>
     public static readonly DetectorOptions Fast = DetectorOptions.Default with { MinSpanSeconds = 60, NegligibleGrowthPerHour = 1 };
 
-    public static LeakMonitor Monitor(double? memoryLimit = 4e9) => new(Fast, LeakMonitor.Limits(memoryLimit, 1024));
+    public static LeakMonitor Monitor(double? memoryLimit = 4e9) => new(Fast, new Limits(memoryLimit, 1024));
 
     /// <summary>rss leaking 1 MiB/s under a sawtooth, threads flat.</summary>
     public static IEnumerable<(double T, List<KeyValuePair<string, double>> Readings)> Leaking(double seconds, int seed = 1)

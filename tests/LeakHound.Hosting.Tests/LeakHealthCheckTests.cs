@@ -72,7 +72,7 @@ public sealed class LeakHealthCheckTests
     [Fact]
     public void WithoutALimit_TheDescriptionHasTheRateOnly()
     {
-        LeakMonitor monitor = new(Feeding.Fast, _ => null);
+        LeakMonitor monitor = new(Feeding.Fast, Core.Detection.Limits.None);
         monitor.Feed(Feeding.Leaking(240));
 
         HealthCheckResult result = Check(monitor).Check(monitor.Verdicts);

@@ -6,12 +6,33 @@ namespace LeakHound.Hosting.Tests;
 public sealed class LeakHoundMetricsTests
 {
     [Fact]
+    public void Instruments_AreTheVocabularyOfAWatchsMetrics()
+    {
+        LeakMonitor monitor = Feeding.Monitor();
+        using LeakHoundMetrics metrics = new(monitor);
+        List<string> published = [];
+        using MeterListener listener = new();
+        listener.InstrumentPublished = (instrument, _) =>
+        {
+            if (ReferenceEquals(instrument.Meter, metrics.Meter))
+            {
+                published.Add(instrument.Name);
+            }
+        };
+        listener.Start();
+
+        Assert.Equal([.. Core.Verdicts.VerdictMetric.Gauges.Select(g => g.Name), Core.Verdicts.VerdictMetric.Verdict.Name], published);
+    }
+
+    [Fact]
     public void Instruments_CarryValueSlopeLeakFlagAndTimeToLimit_PerSeries()
     {
         LeakMonitor monitor = Feeding.Monitor();
         monitor.Feed(Feeding.Leaking(240));
         using LeakHoundMetrics metrics = new(monitor);
         Dictionary<(string Instrument, string Series), double> seen = [];
+        Dictionary<(string Series, string Verdict), double> verdicts = [];
+        List<string> tagNames = [];
         using MeterListener listener = new();
         listener.InstrumentPublished = (instrument, l) =>
         {
@@ -21,7 +42,23 @@ public sealed class LeakHoundMetricsTests
             }
         };
         listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) =>
-            seen[(instrument.Name, (string)tags[0].Value!)] = value);
+        {
+            Dictionary<string, string> t = [];
+            foreach (KeyValuePair<string, object?> tag in tags)
+            {
+                t[tag.Key] = (string)tag.Value!;
+            }
+
+            tagNames = [.. t.Keys];
+            if (t.TryGetValue("verdict", out string? verdict))
+            {
+                verdicts[(t["series"], verdict)] = value;
+            }
+            else
+            {
+                seen[(instrument.Name, t["series"])] = value;
+            }
+        });
         listener.Start();
 
         listener.RecordObservableInstruments();
@@ -32,6 +69,12 @@ public sealed class LeakHoundMetricsTests
         Assert.True(seen[("leakhound.signal.time_to_limit", "rss")] > 0);
         Assert.False(seen.ContainsKey(("leakhound.signal.time_to_limit", "threads")));
         Assert.Equal(20, seen[("leakhound.signal.value", "threads")]);
-        Assert.Equal((int)Core.Verdicts.Verdict.Leak, seen[("leakhound.signal.verdict", "rss")]);
+        // The verdict is one-hot, as on a watch's /metrics: one series per verdict, 1 for the current one.
+        Assert.Equal(1, verdicts[("rss", "leak")]);
+        Assert.Equal(0, verdicts[("rss", "sawtooth")]);
+        Assert.Equal(1, verdicts.Where(v => v.Key.Series == "rss").Sum(v => v.Value));
+        Assert.Equal(1, verdicts[("threads", "stable")] + verdicts[("threads", "insufficient")]);
+        Assert.DoesNotContain("target", tagNames);
+        Assert.Contains("unit", tagNames);
     }
 }

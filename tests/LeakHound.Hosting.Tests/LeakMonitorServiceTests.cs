@@ -6,12 +6,12 @@ namespace LeakHound.Hosting.Tests;
 /// <summary>The sampling loop: a failing read loses a sample, never the service, and is reported once per episode.</summary>
 public sealed class LeakMonitorServiceTests
 {
-    private sealed class FlakySource : ISignalSource
+    private sealed class FlakySource : LeakHound.Probes.ISignalSource
     {
         public int Reads;
         public bool Disposed;
 
-        public void Read(List<KeyValuePair<string, double>> into)
+        public ValueTask ReadAsync(LeakHound.Probes.SignalReadings into, CancellationToken cancel)
         {
             int n = Interlocked.Increment(ref Reads);
             if (n is >= 3 and <= 6)
@@ -19,7 +19,8 @@ public sealed class LeakMonitorServiceTests
                 throw new IOException("/proc/self/status: no such file");
             }
 
-            into.Add(new("rss", 100e6));
+            into.Add("rss", 100e6);
+            return ValueTask.CompletedTask;
         }
 
         public void Dispose() => Disposed = true;

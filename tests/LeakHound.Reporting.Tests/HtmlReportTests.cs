@@ -7,7 +7,9 @@ public sealed class HtmlReportTests
 {
     private static ReportDocument Doc(string name) => new("LeakHound report", "test.csv", DateTimeOffset.UnixEpoch, 300,
     [
-        new SeriesReport(name, "target", "bytes", "leak", "rises", 1, "+60 B/min", 10, "10s", 5, 3, 3, [0, 1, 2], [1, 2, 3], [0, 2], [1, 3], [0, 2], [1, 3], [0.5, 2.5], [1.5, 3.5]),
+        new SeriesReport(name, "bytes",
+            new Core.Verdicts.SeriesVerdict { Series = name, Target = "target", Verdict = Core.Verdicts.Verdict.Leak, Reason = "rises", SlopePerSecond = 1, Confidence = 1, DetectedAtSeconds = 10 },
+            [0, 1, 2], [1, 2, 3], [0, 2], [1, 3], [0, 2], [1, 3], [0.5, 2.5], [1.5, 3.5]),
     ]);
 
     [Fact]

@@ -1,6 +1,7 @@
 using LeakHound.Core.Detection;
 using LeakHound.Core.Simulation;
 using LeakHound.Core.Traces;
+using LeakHound.Core.Verdicts;
 
 namespace LeakHound.Reporting.Tests;
 
@@ -25,31 +26,33 @@ public sealed class ReportBuilderTests
     public void Leak_HasVerdictRateFloorTrendBandAndDetection()
     {
         // 15 minutes bound a still thread count under a negligible 100% of its level an hour (not under the default 1%).
-        ReportDocument report = ReportBuilder.FromTrace(Synthetic(drift: 50_000), DetectorOptions.Default with { NegligibleGrowthPerHour = 1 }, 4e9, "synthetic");
+        ReportDocument report = ReportBuilder.FromTrace(Synthetic(drift: 50_000), DetectorOptions.Default with { NegligibleGrowthPerHour = 1 }, _ => new Limits(4e9), "synthetic");
 
         SeriesReport rss = report.Series[0]; // leaks first
         Assert.Equal("rss", rss.Name);
-        Assert.Equal("leak", rss.Verdict);
-        Assert.StartsWith("+", rss.Rate);
-        Assert.NotNull(rss.DetectedAtSeconds);
-        Assert.InRange(rss.DetectedAtSeconds!.Value, 300, 900);
+        Assert.Equal(Verdict.Leak, rss.Verdict.Verdict);
+        Assert.True(rss.Verdict.SlopeLow > 0);
+        Assert.Equal(4e9, rss.Verdict.Limit);
+        Assert.NotNull(rss.Verdict.TimeToLimitSeconds);
+        Assert.NotNull(rss.Verdict.DetectedAtSeconds);
+        Assert.InRange(rss.Verdict.DetectedAtSeconds!.Value, 300, 900);
         Assert.Equal(901, rss.T.Length);
         Assert.True(rss.FloorT.Length >= 20, $"{rss.FloorT.Length} floor points");
         Assert.Equal(rss.TrendT.Length, rss.TrendMid.Length);
         Assert.All(Enumerable.Range(0, rss.TrendT.Length), i => Assert.InRange(rss.TrendMid[i], rss.TrendLow[i], rss.TrendHigh[i]));
         Assert.True(rss.TrendMid[^1] > rss.TrendMid[0]);
-        Assert.InRange(rss.SlopePerSecond!.Value, 40_000, 60_000);
-        Assert.Equal("stable", report.Series.Single(s => s.Name == "threads").Verdict);
+        Assert.InRange(rss.Verdict.SlopePerSecond!.Value, 40_000, 60_000);
+        Assert.Equal(Verdict.Stable, report.Series.Single(s => s.Name == "threads").Verdict.Verdict);
     }
 
     [Fact]
     public void HealthySawtooth_IsNotALeak_AndHasNoDetection()
     {
-        ReportDocument report = ReportBuilder.FromTrace(Synthetic(drift: 0), DetectorOptions.Default, 4e9, "synthetic");
+        ReportDocument report = ReportBuilder.FromTrace(Synthetic(drift: 0), DetectorOptions.Default, _ => new Limits(4e9), "synthetic");
 
         SeriesReport rss = report.Series.Single(s => s.Name == "rss");
-        Assert.NotEqual("leak", rss.Verdict);
-        Assert.Null(rss.DetectedAtSeconds);
+        Assert.NotEqual(Verdict.Leak, rss.Verdict.Verdict);
+        Assert.Null(rss.Verdict.DetectedAtSeconds);
     }
 
     [Fact]

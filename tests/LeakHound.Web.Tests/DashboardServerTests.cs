@@ -34,7 +34,7 @@ public sealed class DashboardServerTests
 
         using HttpResponseMessage metrics = await http.GetAsync("/metrics");
         Assert.Equal("text/plain; version=0.0.4; charset=utf-8", metrics.Content.Headers.ContentType!.ToString());
-        Assert.Contains("leakhound_verdict{", await metrics.Content.ReadAsStringAsync());
+        Assert.Contains("leakhound_signal_verdict{", await metrics.Content.ReadAsStringAsync());
 
         string page = await http.GetStringAsync("/");
         Assert.Contains("uPlot", page);

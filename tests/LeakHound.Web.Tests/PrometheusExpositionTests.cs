@@ -4,18 +4,24 @@ namespace LeakHound.Web.Tests;
 public sealed class PrometheusExpositionTests
 {
     [Fact]
-    public void Exposition_HasTheFourFamilies_WithEscapedLabels()
+    public void Exposition_IsTheSharedVocabulary_WithEscapedLabels()
     {
         string text = PrometheusExposition.Write(Stores.Leaking(out _).Read());
 
-        Assert.Contains("# TYPE leakhound_sample gauge", text);
-        Assert.Contains("leakhound_sample{target=\"svc \\\"blue\\\"\\\\prod\",series=\"threads\"} 12\n", text);
-        Assert.Matches(@"leakhound_slope_per_second\{target=""[^\n]*"",series=""rss""\} 1\d{6}", text);
-        Assert.Contains("series=\"rss\",verdict=\"leak\"} 1\n", text);
-        Assert.Contains("series=\"rss\",verdict=\"stable\"} 0\n", text);
-        Assert.Contains("series=\"threads\",verdict=\"stable\"} 1\n", text);
-        Assert.Matches(@"leakhound_time_to_limit_seconds\{[^}]*series=""rss""\} \d", text);
-        Assert.DoesNotContain("leakhound_time_to_limit_seconds{target=\"svc \\\"blue\\\"\\\\prod\",series=\"threads\"}", text);
+        // Every family of the vocabulary Hosting's meter uses too, under the names an OpenTelemetry exporter gives them.
+        foreach (Core.Verdicts.VerdictMetric metric in Core.Verdicts.VerdictMetric.Gauges.Append(Core.Verdicts.VerdictMetric.Verdict))
+        {
+            Assert.Contains($"# TYPE {metric.PrometheusName} gauge\n", text);
+        }
+
+        Assert.Contains("leakhound_signal_value{target=\"svc \\\"blue\\\"\\\\prod\",series=\"threads\",unit=\"count\"} 12\n", text);
+        Assert.Matches(@"leakhound_signal_slope_per_second\{target=""[^\n]*"",series=""rss"",unit=""bytes""\} 1\d{6}", text);
+        Assert.Contains("series=\"rss\",unit=\"bytes\",verdict=\"leak\"} 1\n", text);
+        Assert.Contains("series=\"rss\",unit=\"bytes\",verdict=\"stable\"} 0\n", text);
+        Assert.Matches(@"series=""threads"",unit=""count"",verdict=""(stable|insufficient)""\} 1\n", text);
+        Assert.Contains("leakhound_signal_leaking{target=\"svc \\\"blue\\\"\\\\prod\",series=\"rss\",unit=\"bytes\"} 1\n", text);
+        Assert.Matches(@"leakhound_signal_time_to_limit_seconds\{[^}]*series=""rss""[^}]*\} \d", text);
+        Assert.DoesNotContain("leakhound_signal_time_to_limit_seconds{target=\"svc \\\"blue\\\"\\\\prod\",series=\"threads\"", text);
     }
 
     [Fact]

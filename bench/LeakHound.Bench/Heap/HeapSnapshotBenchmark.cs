@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using LeakHound.Probes.Heap;
+using LeakHound.Probes.DotNet.Heap;
 
 namespace LeakHound.Bench.Heap;
 

@@ -56,20 +56,20 @@ internal static class HostingOverheadBenchmark
     {
         const int samples = 5000;
         using LeakHound.Hosting.SelfSignalSource source = new(watchRuntime: true);
-        LeakHound.Hosting.LeakMonitor monitor = new(Core.Detection.DetectorOptions.Default, _ => null);
-        List<KeyValuePair<string, double>> readings = new(16);
+        LeakHound.Hosting.LeakMonitor monitor = new(Core.Detection.DetectorOptions.Default, Core.Detection.Limits.None);
+        Probes.SignalReadings readings = new(0);
         long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
         Stopwatch clock = Stopwatch.StartNew();
         for (int i = 0; i < samples; i++)
         {
-            readings.Clear();
-            source.Read(readings);
-            monitor.Record(i * 5.0, readings);
+            readings.Reset(i * 5.0, readCostly: false);
+            source.ReadAsync(readings, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+            monitor.Record(readings);
         }
 
         double micros = clock.Elapsed.TotalMicroseconds / samples;
         double allocated = (GC.GetAllocatedBytesForCurrentThread() - allocatedBefore) / (double)samples;
-        return $"One sample of {readings.Count} signals (read + detect): {micros:0.0} µs and {allocated:N0} B allocated, "
+        return $"One sample of {readings.Values.Count} signals (read + detect): {micros:0.0} µs and {allocated:N0} B allocated, "
             + $"i.e. {micros / 5e6 * 100:0.0000} % of one core at the default 5 s interval and {micros / 1e5 * 100:0.00} % at 100 ms.";
     }
 

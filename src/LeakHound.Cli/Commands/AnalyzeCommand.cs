@@ -4,7 +4,7 @@ using LeakHound.Core.Detection;
 using LeakHound.Core.Traces;
 using LeakHound.Core.Units;
 using LeakHound.Core.Verdicts;
-using Spectre.Console;
+using LeakHound.Reporting;
 
 namespace LeakHound.Cli.Commands;
 
@@ -17,23 +17,19 @@ internal static class AnalyzeCommand
         Arity = ArgumentArity.ZeroOrOne,
     };
     private static readonly Option<long?> WatchId = new("--watch") { Description = "With --store: re-analyse this stored watch (see leakhound history)" };
-    private static readonly Option<string?> Limit = new("--limit") { Description = "Memory limit for time-to-limit of byte-valued series, e.g. 2GiB" };
-    private static readonly Option<string> Format = new("--format", "-f") { Description = "table (default) or json", DefaultValueFactory = _ => "table" };
-    private static readonly Option<string[]> SeriesFilter = new("--series", "-s") { Description = "Analyse only these series (repeatable; * matches any text)" };
-    private static readonly Option<string?> Report = new("--report") { Description = "Also write a self-contained HTML report with a chart per signal to this file" };
 
     public static Command Create()
     {
         Command command = new("analyze", "Give leak verdicts for a recorded trace");
         command.Arguments.Add(File);
-        command.Options.Add(Limit);
-        command.Options.Add(Format);
+        command.Options.Add(CommonOptions.Limit);
+        command.Options.Add(CommonOptions.Format);
         DetectorOptionSet.AddTo(command);
-        command.Options.Add(SeriesFilter);
-        command.Options.Add(Report);
-        command.Options.Add(HistoryCommand.Store);
+        command.Options.Add(CommonOptions.Series);
+        command.Options.Add(CommonOptions.Report);
+        command.Options.Add(CommonOptions.Png);
+        command.Options.Add(CommonOptions.Store);
         command.Options.Add(WatchId);
-        command.Options.Add(ReportCommand.Png);
         command.SetAction(parse => Run(parse));
         return command;
     }
@@ -48,19 +44,14 @@ internal static class AnalyzeCommand
         }
 
         string path = file ?? $"watch {watchId}";
-        string format = parse.GetValue(Format)!.ToLowerInvariant();
-        if (format is not ("table" or "json"))
-        {
-            throw new LeakHoundException($"--format: '{format}' is not one of: table, json");
-        }
-
-        double? limit = WatchOptions.ParseLimit(parse.GetValue(Limit));
+        bool json = CommonOptions.Json(parse);
+        Limits limits = new(CommonOptions.ReadLimit(parse), MemorySource: "--limit");
 
         DetectorOptions options = DetectorOptionSet.Read(parse);
         Trace trace;
         if (watchId is { } id)
         {
-            using LeakHound.Store.WatchStore store = HistoryCommand.OpenExisting(parse.GetValue(HistoryCommand.Store));
+            using LeakHound.Store.WatchStore store = HistoryCommand.OpenExisting(parse.GetValue(CommonOptions.Store));
             if (store.List().All(w => w.Id != id))
             {
                 throw new LeakHoundException($"--watch: no watch {id} in {store.Path} (see leakhound history)");
@@ -77,23 +68,24 @@ internal static class AnalyzeCommand
             Console.Error.WriteLine($"leakhound: {trace.OutOfOrderRows} rows of '{path}' were out of time order; sorted them by time");
         }
 
-        Func<string, bool>? filter = SeriesMatcher.From(parse.GetValue(SeriesFilter));
-        IReadOnlyList<SeriesVerdict> verdicts = TraceAnalysis.Analyze(trace, options, limit, filter);
+        Func<string, bool>? filter = CommonOptions.SeriesFilter(parse);
+        IReadOnlyList<SeriesVerdict> verdicts = TraceAnalysis.Analyze(trace, options, _ => limits, filter);
         if (verdicts.Count == 0)
         {
             throw new LeakHoundException($"no series of '{path}' matches --series (it has: {string.Join(", ", trace.SeriesNames.Take(10))})");
         }
 
         ExitCode code = verdicts.Any(v => v.Verdict == Verdict.Leak) ? ExitCode.Leak : ExitCode.NoLeak;
-        if (parse.GetValue(Report) is not null || parse.GetValue(ReportCommand.Png) is not null)
+        string? html = parse.GetValue(CommonOptions.Report);
+        string? png = parse.GetValue(CommonOptions.Png);
+        if (html is not null || png is not null)
         {
-            ReportCommand.Write(trace, parse.GetValue(Report), parse.GetValue(ReportCommand.Png), options, limit, path, filter);
+            ReportFiles.Write(ReportBuilder.FromTrace(trace, options, _ => limits, path, filter), html, png);
         }
 
-        if (format == "json")
+        if (json)
         {
-            using Stream stdout = Console.OpenStandardOutput();
-            using (System.Text.Json.Utf8JsonWriter w = VerdictJson.CreateWriter(stdout))
+            JsonStdout.Write(w =>
             {
                 w.WriteStartObject();
                 w.WriteString("command", "analyze");
@@ -103,18 +95,16 @@ internal static class AnalyzeCommand
                 w.WriteStartArray("verdicts");
                 foreach (SeriesVerdict v in verdicts)
                 {
-                    VerdictJson.WriteVerdict(w, v);
+                    VerdictJson.Write(w, v);
                 }
 
                 w.WriteEndArray();
                 w.WriteEndObject();
-            }
-
-            stdout.WriteByte((byte)'\n');
+            });
         }
         else
         {
-            VerdictTable.Write(WatchRunner.HumanConsole(json: false), $"{path}: {trace.SampleCount} samples, {verdicts.Count} series", verdicts);
+            VerdictTable.Write(HumanConsole.Create(json: false), $"{path}: {trace.SampleCount} samples, {verdicts.Count} series", verdicts);
         }
 
         return (int)code;

@@ -2,7 +2,7 @@ using System.CommandLine;
 using LeakHound.Cli.Rendering;
 using LeakHound.Cli.Soak;
 using LeakHound.Core.Detection;
-using LeakHound.Core.Signals;
+using LeakHound.Core.Series;
 using LeakHound.Core.Traces;
 
 namespace LeakHound.Cli.Commands;
@@ -16,18 +16,14 @@ internal static class CompareCommand
 {
     private static readonly Argument<string> Base = new("base") { Description = "The base run: a trace file, or watch:ID for a stored watch" };
     private static readonly Argument<string> Candidate = new("candidate") { Description = "The candidate run: a trace file, or watch:ID" };
-    private static readonly Option<string[]> SeriesFilter = new("--series", "-s") { Description = "Compare only these series (repeatable; * matches any text)" };
-    private static readonly Option<string?> Limit = new("--limit") { Description = "Memory limit of byte-valued series (for the negligible growth), e.g. 2GiB" };
-    private static readonly Option<string> Format = new("--format", "-f") { Description = "table (default) or json", DefaultValueFactory = _ => "table" };
     private static readonly Option<string> Skip = new("--skip") { Description = "Leave out the first part of each run (its start-up), e.g. 10s", DefaultValueFactory = _ => "0s" };
-    private static readonly Option<string?> JUnit = new("--junit") { Description = "Write JUnit XML: one test case per series, failing on a regression or an inconclusive resource signal" };
 
     public static Command Create()
     {
         Command command = new("compare", "Compare a candidate run with its base: does the candidate leak more?");
         command.Arguments.Add(Base);
         command.Arguments.Add(Candidate);
-        foreach (Option o in new Option[] { SeriesFilter, Limit, Skip, Format, JUnit, HistoryCommand.Store })
+        foreach (Option o in new Option[] { CommonOptions.Series, CommonOptions.Limit, Skip, CommonOptions.Format, CommonOptions.JUnit, CommonOptions.Store })
         {
             command.Options.Add(o);
         }
@@ -39,37 +35,31 @@ internal static class CompareCommand
 
     private static int Run(ParseResult parse)
     {
-        string format = parse.GetValue(Format)!.ToLowerInvariant();
-        if (format is not ("table" or "json"))
-        {
-            throw new LeakHoundException($"--format: '{format}' is not one of: table, json");
-        }
-
+        bool json = CommonOptions.Json(parse);
         DetectorOptions options = DetectorOptionSet.Read(parse);
-        double? limit = WatchOptions.ParseLimit(parse.GetValue(Limit));
+        Limits limits = new(CommonOptions.ReadLimit(parse), MemorySource: "--limit");
         string basePath = parse.GetValue(Base)!;
         string candidatePath = parse.GetValue(Candidate)!;
         Trace baseline = Read(basePath, parse);
         Trace candidate = Read(candidatePath, parse);
-        Func<string, bool>? filter = SeriesMatcher.From(parse.GetValue(SeriesFilter));
+        Func<string, bool>? filter = CommonOptions.SeriesFilter(parse);
         List<string> common = [.. baseline.SeriesNames.Where(candidate.SeriesNames.Contains).Where(s => filter is null || filter(s))];
         if (common.Count == 0)
         {
             throw new LeakHoundException($"'{basePath}' and '{candidatePath}' have no series in common{(filter is null ? "" : " that match --series")}");
         }
 
-        double skip = WatchOptions.ParseDuration(parse.GetValue(Skip)!, "--skip");
-        IReadOnlyList<GrowthComparison> comparisons = Compare(baseline, candidate, common, options, limit, skip);
+        double skip = CommonOptions.ParseDuration(parse.GetValue(Skip)!, "--skip");
+        IReadOnlyList<GrowthComparison> comparisons = Compare(baseline, candidate, common, options, limits, skip);
         ExitCode code = ComparisonOutput.Outcome(comparisons);
-        if (parse.GetValue(JUnit) is { } junit)
+        if (parse.GetValue(CommonOptions.JUnit) is { } junit)
         {
             JUnitReport.Write(junit, "leakhound compare", 0, ComparisonOutput.JUnitCases(comparisons));
         }
 
-        if (format == "json")
+        if (json)
         {
-            using Stream stdout = Console.OpenStandardOutput();
-            using (System.Text.Json.Utf8JsonWriter w = VerdictJson.CreateWriter(stdout))
+            JsonStdout.Write(w =>
             {
                 w.WriteStartObject();
                 w.WriteString("command", "compare");
@@ -78,42 +68,47 @@ internal static class CompareCommand
                 w.WriteNumber("exit_code", (int)code);
                 ComparisonOutput.WriteJson(w, comparisons, "second");
                 w.WriteEndObject();
-            }
-
-            stdout.WriteByte((byte)'\n');
+            });
         }
         else
         {
-            ComparisonOutput.WriteTable(WatchRunner.HumanConsole(json: false), $"{candidatePath} against {basePath}", comparisons, ComparisonOutput.PerMinute);
+            ComparisonOutput.WriteTable(HumanConsole.Create(json: false), $"{candidatePath} against {basePath}", comparisons, ComparisonOutput.PerMinute);
         }
 
         return (int)code;
     }
 
-    /// <summary>Each common series of both runs through its own detector (with its runtime's collections), then compared.</summary>
-    public static IReadOnlyList<GrowthComparison> Compare(Trace baseline, Trace candidate, IEnumerable<string> series, DetectorOptions options, double? byteLimit, double skip)
+    /// <summary>Both runs replayed as <c>analyze</c> replays them (each target's detector set, its runtime's collections), then each common series compared.</summary>
+    public static IReadOnlyList<GrowthComparison> Compare(Trace baseline, Trace candidate, IEnumerable<string> series, DetectorOptions options, Limits limits, double skip)
     {
+        List<string> names = [.. series.Distinct()];
+        HashSet<string> wanted = [.. names];
+        IReadOnlyDictionary<string, DetectorSet> baseSets = TraceAnalysis.Replay(Skipped(baseline, skip), options, _ => limits, wanted.Contains);
+        IReadOnlyDictionary<string, DetectorSet> candidateSets = TraceAnalysis.Replay(Skipped(candidate, skip), options, _ => limits, wanted.Contains);
         List<GrowthComparison> result = [];
-        foreach (string name in series)
+        foreach (string name in names)
         {
-            double? limit = SignalUnits.For(name) == SignalUnit.Bytes ? byteLimit : null;
-            result.Add(GrowthComparer.Compare(Fed(baseline, name, options, limit, skip), Fed(candidate, name, options, limit, skip), options));
+            SeriesKey key = SeriesKey.Parse(name);
+            if (baseSets.TryGetValue(key.Target, out DetectorSet? b) && b.TryGet(key, out SeriesDetector baseDetector)
+                && candidateSets.TryGetValue(key.Target, out DetectorSet? c) && c.TryGet(key, out SeriesDetector candidateDetector))
+            {
+                result.Add(GrowthComparer.Compare(baseDetector, candidateDetector, options));
+            }
         }
 
         return result;
     }
 
-    /// <summary>A detector fed one run's series, from <paramref name="skip"/> seconds after the run's first sample on.</summary>
-    private static SeriesDetector Fed(Trace trace, string series, DetectorOptions options, double? limit, double skip)
+    /// <summary>A run without its first <paramref name="skip"/> seconds (after its first sample): its start-up.</summary>
+    private static Trace Skipped(Trace trace, double skip)
     {
-        SeriesDetector detector = new(series, options, limit);
-        double from = trace.SeriesNames.SelectMany(s => trace[s].Take(1)).Min(s => s.T) + skip;
-        foreach (Core.Series.Sample s in trace[series].Where(s => s.T >= from))
+        if (skip <= 0)
         {
-            detector.Add(s.T, s.Value);
+            return trace;
         }
 
-        return detector;
+        double from = trace.SeriesNames.SelectMany(s => trace[s].Take(1)).Min(s => s.T) + skip;
+        return Trace.From(trace.SeriesNames.SelectMany(name => trace[name].Where(s => s.T >= from).Select(s => (s.T, name, s.Value))));
     }
 
     /// <summary>A trace file, or <c>watch:ID</c> from the watch history (--store).</summary>
@@ -129,7 +124,7 @@ internal static class CompareCommand
             throw new LeakHoundException($"'{source}': a stored watch is watch:ID, with the ID that leakhound history shows");
         }
 
-        using LeakHound.Store.WatchStore store = HistoryCommand.OpenExisting(parse.GetValue(HistoryCommand.Store));
+        using LeakHound.Store.WatchStore store = HistoryCommand.OpenExisting(parse.GetValue(CommonOptions.Store));
         if (store.List().All(w => w.Id != id))
         {
             throw new LeakHoundException($"'{source}': no watch {id} in {store.Path} (see leakhound history)");

@@ -1,7 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
-using LeakHound.Cli.Watching;
+using LeakHound.Cli.Rendering;
 using LeakHound.Core.Detection;
+using LeakHound.Core.Verdicts;
+using LeakHound.Watching;
+using LeakHound.Watching.Launch;
 
 namespace LeakHound.Cli.Commands;
 
@@ -14,32 +17,25 @@ namespace LeakHound.Cli.Commands;
 internal static class DemoCommand
 {
     private static readonly Option<string> Duration = new("--duration", "-d") { Description = "Longest the demo may run", DefaultValueFactory = _ => "90s" };
-    private static readonly Option<string> Format = new("--format", "-f") { Description = "table (default) or json", DefaultValueFactory = _ => "table" };
 
     public static Command Create()
     {
         Command command = new("demo", "Watch three built-in demo targets (leak, sawtooth, plateau) side by side");
         command.Options.Add(Duration);
-        command.Options.Add(Format);
+        command.Options.Add(CommonOptions.Format);
         command.SetAction((parse, cancel) => RunAsync(parse, cancel));
         return command;
     }
 
     private static async Task<int> RunAsync(ParseResult parse, CancellationToken cancel)
     {
-        string format = parse.GetValue(Format)!.ToLowerInvariant();
-        if (format is not ("table" or "json"))
-        {
-            throw new LeakHoundException($"--format: '{format}' is not one of: table, json");
-        }
-
-        double duration = WatchOptions.ParseDuration(parse.GetValue(Duration)!, "--duration");
+        bool json = CommonOptions.Json(parse);
+        double duration = CommonOptions.ParseDuration(parse.GetValue(Duration)!, "--duration");
         WatchSettings settings = new()
         {
             IntervalSeconds = 0.25,
             DurationSeconds = duration,
             UntilVerdict = true,
-            Json = format == "json",
             Detector = DetectorOptions.Default with { MinSpanSeconds = 20, NegligibleGrowthPerHour = 60, HealthyHorizonSeconds = 3600 },
             // At the demo's 20 s span a young runtime's GC heap, still growing towards its first collections, would
             // distract from the three shapes the demo is about.
@@ -52,22 +48,23 @@ internal static class DemoCommand
             ("sawtooth", ["--bytes-per-tick", "1048576", "--period", "30"]),
             ("plateau", ["--bytes-per-tick", "262144", "--period", "100"]),
         ];
-        List<WatchedTarget> targets = [];
+        List<WatchTarget> targets = [];
         try
         {
             foreach ((string kind, string[] args) in demos)
             {
                 string[] argv = [.. SelfCommand(), "demo-target", kind, "--tick", "0.1", "--max-seconds", (duration + 30).ToString(CultureInfo.InvariantCulture), .. args];
                 LaunchedProcess launched = LaunchedProcess.Start(argv, stdoutToStderr: true, logPath: null);
-                targets.Add(WatchRunner.CreateTarget($"demo {kind}", launched.Pid, settings, launched));
+                targets.Add(WatchTarget.ForProcess($"demo {kind}", launched.Pid, settings, launched));
             }
 
-            return await WatchRunner.RunAsync("demo", targets, settings, cancel,
-                decide: t => DemoVerdictsAsExpected(t) ? ExitCode.NoLeak : ExitCode.Leak);
+            WatchRequest request = new() { Command = "demo", Watch = settings, Json = json };
+            return await WatchRunner.RunAsync(request, targets, cancel,
+                new WatchEnding { Decide = r => DemoVerdictsAsExpected(r) ? ExitCode.NoLeak : ExitCode.Leak });
         }
         finally
         {
-            foreach (WatchedTarget t in targets)
+            foreach (WatchTarget t in targets)
             {
                 if (t.Launched is { } l)
                 {
@@ -80,12 +77,12 @@ internal static class DemoCommand
     }
 
     /// <summary>The demo succeeds when the leaking target is called a leak and the healthy ones are not.</summary>
-    private static bool DemoVerdictsAsExpected(IReadOnlyList<WatchedTarget> targets)
+    private static bool DemoVerdictsAsExpected(WatchResult result)
     {
         bool ok = true;
-        foreach (WatchedTarget t in targets)
+        foreach (WatchTarget t in result.Targets)
         {
-            bool leaks = t.Book.Verdicts(final: true).Any(v => v.Series == "rss" && v.Verdict == Core.Verdicts.Verdict.Leak);
+            bool leaks = result.VerdictsOf(t).Any(v => v.Series == "rss" && v.Verdict == Verdict.Leak);
             bool expected = t.Label.EndsWith("leak", StringComparison.Ordinal);
             if (leaks != expected)
             {

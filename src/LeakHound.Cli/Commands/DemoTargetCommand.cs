@@ -1,5 +1,5 @@
 using System.CommandLine;
-using LeakHound.Samples;
+using LeakHound.Cli.Demo;
 
 namespace LeakHound.Cli.Commands;
 

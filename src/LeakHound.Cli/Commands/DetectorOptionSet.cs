@@ -34,7 +34,7 @@ internal static class DetectorOptionSet
     /// <exception cref="LeakHoundException">A value is invalid (exit code 2).</exception>
     public static DetectorOptions Read(ParseResult parse) => DetectorOptions.Default with
     {
-        MinSpanSeconds = WatchOptions.ParseDuration(parse.GetValue(MinSpan)!, "--min-span"),
+        MinSpanSeconds = CommonOptions.ParseDuration(parse.GetValue(MinSpan)!, "--min-span"),
         NegligibleGrowthPerHour = ParseShareRate(parse.GetValue(Negligible)!),
         HealthyHorizonSeconds = ParseHorizon(parse.GetValue(Horizon)!),
     };
@@ -50,7 +50,7 @@ internal static class DetectorOptionSet
 
     private static double ParseHorizon(string text)
     {
-        double seconds = WatchOptions.ParseDuration(text, "--horizon");
+        double seconds = CommonOptions.ParseDuration(text, "--horizon");
         return seconds > 0 ? seconds : throw new LeakHoundException("--horizon must be longer than 0 (example: 30d)");
     }
 

@@ -1,8 +1,7 @@
 using System.CommandLine;
-using System.Text.Json;
 using LeakHound.Cli.Rendering;
 using LeakHound.Core.Units;
-using LeakHound.Probes.Heap;
+using LeakHound.Probes.DotNet.Heap;
 using Spectre.Console;
 
 namespace LeakHound.Cli.Commands;
@@ -14,13 +13,12 @@ internal static class HeapDiffCommand
     private static readonly Option<string> Interval = new("--interval", "-i") { Description = "Time between snapshots", DefaultValueFactory = _ => "30s" };
     private static readonly Option<int> Snapshots = new("--snapshots", "-n") { Description = "Number of snapshots (≥ 2); a type must grow between every two", DefaultValueFactory = _ => 2 };
     private static readonly Option<int> Top = new("--top") { Description = "Growing types to show, each with a retention path", DefaultValueFactory = _ => 10 };
-    private static readonly Option<string> Format = new("--format", "-f") { Description = "table (default) or json", DefaultValueFactory = _ => "table" };
     private static readonly Option<string?> DumpDir = new("--dump-dir") { Description = "Where the temporary heap dumps go (default: the temp folder); they are deleted afterwards" };
 
     public static Command Create()
     {
         Command command = new("heapdiff", "Snapshot a .NET process's heap twice (or more) and list the types that grew, with what keeps them alive");
-        foreach (Option o in new Option[] { Pid, Interval, Snapshots, Top, Format, DumpDir })
+        foreach (Option o in new Option[] { Pid, Interval, Snapshots, Top, CommonOptions.Format, DumpDir })
         {
             command.Options.Add(o);
         }
@@ -32,32 +30,28 @@ internal static class HeapDiffCommand
     private static async Task<int> RunAsync(ParseResult parse, CancellationToken cancel)
     {
         int pid = parse.GetValue(Pid);
-        double interval = WatchOptions.ParseDuration(parse.GetValue(Interval)!, "--interval");
+        double interval = CommonOptions.ParseDuration(parse.GetValue(Interval)!, "--interval");
         int count = parse.GetValue(Snapshots);
         int top = parse.GetValue(Top);
-        string format = parse.GetValue(Format)!.ToLowerInvariant();
+        bool json = CommonOptions.Json(parse);
         string dir = parse.GetValue(DumpDir) ?? Path.GetTempPath();
         if (count < 2 || count > 10) { throw new LeakHoundException("--snapshots must be between 2 and 10"); }
         if (top < 1) { throw new LeakHoundException("--top must be at least 1"); }
-        if (format is not ("table" or "json")) { throw new LeakHoundException($"--format: '{format}' is not one of: table, json"); }
         if (!Directory.Exists(dir)) { throw new LeakHoundException($"--dump-dir: '{dir}' is not a folder"); }
         if (!Directory.Exists($"/proc/{pid}")) { throw new LeakHoundException($"no process with PID {pid}", ExitCode.Target); }
 
-        IAnsiConsole human = WatchRunner.HumanConsole(format == "json");
+        IAnsiConsole human = HumanConsole.Create(json);
         HeapDiffResult result = await HeapDiffRunner.RunAsync(pid, interval, count, top, dir, message => human.MarkupLine(Markup.Escape(message)), cancel);
-        if (format == "json")
+        if (json)
         {
-            using Stream stdout = Console.OpenStandardOutput();
-            using (Utf8JsonWriter w = VerdictJson.CreateWriter(stdout))
+            JsonStdout.Write(w =>
             {
                 w.WriteStartObject();
                 w.WriteString("command", "heapdiff");
                 w.WriteNumber("pid", pid);
-                HeapDiffJson.Write(w, result);
+                HeapDiffJson.WriteProperties(w, result);
                 w.WriteEndObject();
-            }
-
-            stdout.WriteByte((byte)'\n');
+            });
         }
         else
         {

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using LeakHound.Core.Units;
 using LeakHound.Store;
+using LeakHound.Cli.Rendering;
 using Spectre.Console;
 
 namespace LeakHound.Cli.Commands;
@@ -9,19 +10,17 @@ namespace LeakHound.Cli.Commands;
 /// <summary><c>leakhound history</c>: the watches kept in a store (--store on run/watch/soak).</summary>
 internal static class HistoryCommand
 {
-    public static readonly Option<string?> Store = new("--store") { Description = "The SQLite watch history (default: ~/.local/share/leakhound/history.db)" };
-    private static readonly Option<string> Format = new("--format", "-f") { Description = "table (default) or json", DefaultValueFactory = _ => "table" };
 
     public static Command Create()
     {
         Command command = new("history", "List the watches kept in the watch history; re-analyse one with analyze --store FILE --watch ID");
-        command.Options.Add(Store);
-        command.Options.Add(Format);
+        command.Options.Add(CommonOptions.Store);
+        command.Options.Add(CommonOptions.Format);
         command.SetAction(parse =>
         {
-            using WatchStore store = OpenExisting(parse.GetValue(Store));
+            using WatchStore store = OpenExisting(parse.GetValue(CommonOptions.Store));
             IReadOnlyList<WatchRecord> watches = store.List();
-            if (parse.GetValue(Format) == "json")
+            if (CommonOptions.Json(parse))
             {
                 Console.WriteLine(JsonSerializer.Serialize(new
                 {
@@ -35,7 +34,7 @@ internal static class HistoryCommand
                 return 0;
             }
 
-            IAnsiConsole console = WatchRunner.HumanConsole(json: false);
+            IAnsiConsole console = HumanConsole.Create(json: false);
             Table table = new Table().AddColumns("ID", "Started (UTC)", "Command", "Targets", "Samples", "Watched", "Ended");
             foreach (WatchRecord w in watches)
             {

@@ -1,48 +1,47 @@
 using System.CommandLine;
-using LeakHound.Cli.Watching;
+using LeakHound.Watching;
+using LeakHound.Watching.Launch;
 
 namespace LeakHound.Cli.Commands;
 
 /// <summary><c>leakhound run [options] -- CMD [ARGS…]</c>: launch a command and watch its process tree.</summary>
 internal static class RunCommand
 {
-    private static readonly Option<string?> TargetLog = new("--target-log") { Description = "Write the command's stdout and stderr to this file instead of passing them through" };
     private static readonly Argument<string[]> Command = new("command") { Description = "The command to launch and its arguments (after --)", Arity = ArgumentArity.OneOrMore };
 
     public static Command Create()
     {
         Command command = new("run", "Launch a command and watch its whole process tree for leaks");
         WatchOptions.AddTo(command);
-        command.Options.Add(TargetLog);
+        command.Options.Add(CommonOptions.TargetLog);
         command.Arguments.Add(Command);
-        command.SetAction((parse, cancel) => RunAsync(parse, cancel));
+        command.SetAction((parse, cancel) => RunAsync(WatchOptions.Read(parse, "run"), parse.GetValue(Command)!, cancel));
         return command;
     }
 
-    private static async Task<int> RunAsync(ParseResult parse, CancellationToken cancel)
+    private static async Task<int> RunAsync(WatchRequest request, string[] argv, CancellationToken cancel)
     {
-        WatchSettings settings = WatchOptions.Read(parse) with { TargetLogPath = parse.GetValue(TargetLog) };
-        string[] argv = parse.GetValue(Command)!;
-        LaunchedProcess launched = LaunchedProcess.Start(argv, stdoutToStderr: settings.Json, settings.TargetLogPath);
-        WatchedTarget target;
+        LaunchedProcess launched = LaunchedProcess.Start(argv, stdoutToStderr: request.Json, request.TargetLogPath);
+        WatchTarget target;
         try
         {
-            target = WatchRunner.CreateTarget($"{Path.GetFileName(argv[0])} ({launched.Pid})", launched.Pid, settings, launched);
+            target = WatchTarget.ForProcess($"{Path.GetFileName(argv[0])} ({launched.Pid})", launched.Pid, request.Watch, launched);
         }
-        catch (LeakHoundException)
+        catch (WatchException)
         {
+            await launched.StopAsync(TimeSpan.FromSeconds(2));
             if (launched.HasExited)
             {
-                throw new LeakHoundException($"'{argv[0]}' exited at once with code {launched.ExitCode}; nothing to watch", ExitCode.Target);
+                throw new WatchException($"'{argv[0]}' exited at once with code {launched.ExitCode}; nothing to watch", targetFailed: true);
             }
 
-            await launched.StopAsync(TimeSpan.FromSeconds(2));
             throw;
         }
 
+        target.Scrape(request.Watch);
         using (target)
         {
-            return await WatchRunner.RunAsync("run", [target], settings, cancel);
+            return await WatchRunner.RunAsync(request, [target], cancel);
         }
     }
 }

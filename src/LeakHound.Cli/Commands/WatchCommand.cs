@@ -1,5 +1,5 @@
 using System.CommandLine;
-using LeakHound.Cli.Watching;
+using LeakHound.Watching;
 
 namespace LeakHound.Cli.Commands;
 
@@ -13,23 +13,22 @@ internal static class WatchCommand
         Command command = new("watch", "Attach to running processes and watch them for leaks");
         command.Options.Add(Pids);
         WatchOptions.AddTo(command);
-        command.SetAction((parse, cancel) => RunAsync(parse, cancel));
+        command.SetAction((parse, cancel) => RunAsync(WatchOptions.Read(parse, "watch"), parse.GetValue(Pids)!, cancel));
         return command;
     }
 
-    private static async Task<int> RunAsync(ParseResult parse, CancellationToken cancel)
+    private static async Task<int> RunAsync(WatchRequest request, int[] pids, CancellationToken cancel)
     {
-        WatchSettings settings = WatchOptions.Read(parse);
-        List<WatchedTarget> targets = [];
+        List<WatchTarget> targets = [];
         try
         {
-            foreach (int pid in parse.GetValue(Pids)!.Distinct())
+            foreach (int pid in pids.Distinct())
             {
-                string name = ReadName(pid);
-                targets.Add(WatchRunner.CreateTarget($"{name} ({pid})", pid, settings, launched: null));
+                targets.Add(WatchTarget.ForProcess($"{ReadName(pid)} ({pid})", pid, request.Watch));
             }
 
-            return await WatchRunner.RunAsync("watch", targets, settings, cancel);
+            targets[0].Scrape(request.Watch); // --metrics-url: the first target's endpoints
+            return await WatchRunner.RunAsync(request, targets, cancel);
         }
         finally
         {
@@ -45,7 +44,7 @@ internal static class WatchCommand
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new LeakHoundException($"no process with PID {pid}", ExitCode.Target);
+            throw new WatchException($"no process with PID {pid}", targetFailed: true);
         }
     }
 }

@@ -1,19 +1,16 @@
 using System.CommandLine;
-using LeakHound.Cli.Watching;
-using LeakHound.Core.Detection;
-using LeakHound.Core.Units;
+using LeakHound.Store;
+using LeakHound.Watching;
 
 namespace LeakHound.Cli.Commands;
 
-/// <summary>Options shared by <c>run</c>, <c>watch</c> and <c>demo</c>, and their reading into <see cref="WatchSettings"/>.</summary>
+/// <summary>The options of every watch (<c>run</c>, <c>watch</c>, <c>soak</c>, <c>replay</c>), read into a <see cref="WatchRequest"/>.</summary>
 internal static class WatchOptions
 {
     public static readonly Option<string> Interval = new("--interval", "-i") { Description = "Sampling interval, e.g. 1s, 500ms", DefaultValueFactory = _ => "1s" };
-    public static readonly Option<string?> Limit = new("--limit") { Description = "Memory limit for time-to-limit, e.g. 1.5GiB (default: the cgroup limit, else the machine's memory)" };
     public static readonly Option<string?> Duration = new("--duration", "-d") { Description = "Stop after this long, e.g. 10m (default: until the target exits or Ctrl-C)" };
     public static readonly Option<bool> UntilVerdict = new("--until-verdict") { Description = "Stop as soon as a leak is found or every signal has a confident verdict" };
     public static readonly Option<string?> Out = new("--out", "-o") { Description = "Record the samples to a trace: .csv (t_seconds,series,value) or .jsonl" };
-    public static readonly Option<string?> Report = new("--report") { Description = "At the end, write a self-contained HTML report with a chart per signal to this file" };
     public static readonly Option<string?> Serve = new("--serve")
     {
         Description = "Serve a live dashboard, a JSON API and /metrics while watching, on ADDR:PORT (default 127.0.0.1:7474)",
@@ -21,11 +18,6 @@ internal static class WatchOptions
     };
     public static readonly Option<string?> Token = new("--token") { Description = "Token every dashboard request must carry (required to --serve on a non-loopback address)" };
     public static readonly Option<string?> Rules = new("--rules") { Description = "Trigger → action rules (JSON file): webhook, command, heap diff or stop when a verdict, time to limit or value says so" };
-    public static readonly Option<string?> Store = new("--store")
-    {
-        Description = "The SQLite watch history the samples are kept in (default: ~/.local/share/leakhound/history.db)",
-        Arity = ArgumentArity.ZeroOrOne,
-    };
     public static readonly Option<bool> NoStore = new("--no-store") { Description = "Keep no watch history for this watch" };
     public static readonly Option<long?> Resume = new("--resume")
     {
@@ -33,16 +25,33 @@ internal static class WatchOptions
         Arity = ArgumentArity.ZeroOrOne,
     };
     public static readonly Option<string?> Retention = new("--retention") { Description = "Delete stored watches that ended longer ago than this, e.g. 30d" };
-    public static readonly Option<string> Format = new("--format", "-f") { Description = "Final output: table (default) or json (only JSON on stdout)", DefaultValueFactory = _ => "table" };
     public static readonly Option<string[]> MetricsUrl = new("--metrics-url") { Description = "Also scrape this Prometheus/OpenMetrics endpoint every interval (repeatable)" };
     public static readonly Option<string[]> Metric = new("--metric") { Description = "Keep only scraped series matching this pattern (repeatable; * matches any text)" };
     public static readonly Option<bool> NoRuntimeCounters = new("--no-runtime-counters") { Description = "Do not read .NET runtime counters over EventPipe from a .NET target" };
     public static readonly Option<bool> HeapDiffOnLeak = new("--heapdiff-on-leak") { Description = "When a .NET target's managed heap turns leak, take a heap diff and add it to the output" };
     public static readonly Option<bool> NoChildren = new("--no-children") { Description = "Watch only the given processes, not their descendants" };
 
+    /// <summary>The options every watch has (<c>replay</c> has these; a watch of processes has <see cref="AddTo"/>'s).</summary>
+    private static readonly Option[] s_outputs = [CommonOptions.Limit, Duration, UntilVerdict, Out, CommonOptions.Report, CommonOptions.Png, Serve, Token, Rules,
+        CommonOptions.Store, NoStore, Resume, Retention, CommonOptions.Format];
+
+    /// <summary>What a watch of processes reads: these, and the outputs.</summary>
+    private static readonly Option[] s_processes = [Interval, NoChildren, MetricsUrl, Metric, NoRuntimeCounters, HeapDiffOnLeak];
+
     public static void AddTo(Command command)
     {
-        foreach (Option option in new Option[] { Interval, Limit, Duration, UntilVerdict, Out, Report, ReportCommand.Png, Serve, Token, Rules, Store, NoStore, Resume, Retention, Format, NoChildren, MetricsUrl, Metric, NoRuntimeCounters, HeapDiffOnLeak })
+        foreach (Option option in s_processes.Concat(s_outputs))
+        {
+            command.Options.Add(option);
+        }
+
+        DetectorOptionSet.AddTo(command);
+    }
+
+    /// <summary>The outputs and the detector's options only (<c>replay</c>: its interval and targets come from the trace).</summary>
+    public static void AddOutputsTo(Command command)
+    {
+        foreach (Option option in s_outputs)
         {
             command.Options.Add(option);
         }
@@ -51,28 +60,23 @@ internal static class WatchOptions
     }
 
     /// <param name="parse">The command line.</param>
+    /// <param name="command">The command, as the history and the JSON document name it.</param>
     /// <param name="expand">Fills placeholders in URL options (soak's <c>{port}</c>) before they are read.</param>
     /// <exception cref="LeakHoundException">An option value is invalid (exit code 2).</exception>
-    public static WatchSettings Read(ParseResult parse, Func<string, string>? expand = null)
+    public static WatchRequest Read(ParseResult parse, string command, Func<string, string>? expand = null)
     {
-        double interval = ParseDuration(parse.GetValue(Interval)!, "--interval");
+        double interval = parse.GetResult(Interval) is null ? 1 : CommonOptions.ParseDuration(parse.GetValue(Interval)!, "--interval");
         if (interval < 0.01 || interval > 3600)
         {
             throw new LeakHoundException("--interval must be between 10ms and 1h");
         }
 
-        double? duration = parse.GetValue(Duration) is { } d ? ParseDuration(d, "--duration") : null;
-        double? limit = ParseLimit(parse.GetValue(Limit));
-
-        string format = parse.GetValue(Format)!.ToLowerInvariant();
+        double? duration = parse.GetValue(Duration) is { } d ? CommonOptions.ParseDuration(d, "--duration") : null;
+        double? limit = CommonOptions.ReadLimit(parse);
+        bool json = CommonOptions.Json(parse);
         if (parse.GetValue(HeapDiffOnLeak) && parse.GetValue(NoRuntimeCounters))
         {
             throw new LeakHoundException("--heapdiff-on-leak needs the runtime counters: drop --no-runtime-counters");
-        }
-
-        if (format is not ("table" or "json"))
-        {
-            throw new LeakHoundException($"--format: '{format}' is not one of: table, json");
         }
 
         List<Uri> urls = [];
@@ -83,24 +87,12 @@ internal static class WatchOptions
                 : throw new LeakHoundException($"--metrics-url: '{url}' is not an http(s) URL"));
         }
 
-        return new WatchSettings
+        WatchSettings watch = new()
         {
             IntervalSeconds = interval,
             DurationSeconds = duration,
             UntilVerdict = parse.GetValue(UntilVerdict),
             LimitBytes = limit,
-            OutPath = parse.GetValue(Out),
-            ReportPath = parse.GetValue(Report),
-            PngDirectory = parse.GetValue(ReportCommand.Png),
-            ServeEndpoint = parse.GetResult(Serve) is null ? null : ParseEndpoint(parse.GetValue(Serve)),
-            Token = parse.GetValue(Token),
-            StorePath = parse.GetValue(NoStore) ? null : parse.GetValue(Store) ?? LeakHound.Store.WatchStore.DefaultPath(),
-            StoreIsDefault = !parse.GetValue(NoStore) && parse.GetValue(Store) is null,
-            Resume = parse.GetResult(Resume) is not null,
-            ResumeId = parse.GetValue(Resume),
-            RetentionSeconds = parse.GetValue(Retention) is { } retention ? ParseDuration(retention, "--retention") : null,
-            Rules = parse.GetValue(Rules) is { } rulesFile ? ReadRules(rulesFile) : null,
-            Json = format == "json",
             IncludeChildren = !parse.GetValue(NoChildren),
             Detector = DetectorOptionSet.Read(parse),
             MetricsUrls = urls,
@@ -108,6 +100,38 @@ internal static class WatchOptions
             RuntimeCounters = !parse.GetValue(NoRuntimeCounters),
             HeapDiffOnLeak = parse.GetValue(HeapDiffOnLeak),
         };
+        return new WatchRequest
+        {
+            Command = command,
+            Watch = watch,
+            Json = json,
+            OutPath = parse.GetValue(Out),
+            ReportPath = parse.GetValue(CommonOptions.Report),
+            PngDirectory = parse.GetValue(CommonOptions.Png),
+            ServeEndpoint = parse.GetResult(Serve) is null ? null : ParseEndpoint(parse.GetValue(Serve)),
+            Token = parse.GetValue(Token),
+            Store = ReadStore(parse),
+            Rules = parse.GetValue(Rules) is { } rulesFile ? ReadRules(rulesFile) : null,
+            TargetLogPath = parse.GetValue(CommonOptions.TargetLog),
+        };
+    }
+
+    /// <summary>The watch history: --store FILE, the default one, or none (--no-store); --resume and --retention.</summary>
+    private static StoreSettings? ReadStore(ParseResult parse)
+    {
+        bool resume = parse.GetResult(Resume) is not null;
+        if (parse.GetValue(NoStore))
+        {
+            return resume ? throw new LeakHoundException("--resume continues a stored watch: drop --no-store") : null;
+        }
+
+        string? given = parse.GetValue(CommonOptions.Store);
+        return new StoreSettings(
+            given ?? WatchStore.DefaultPath(),
+            IsDefault: given is null,
+            Resume: resume,
+            ResumeId: parse.GetValue(Resume),
+            RetentionSeconds: parse.GetValue(Retention) is { } retention ? CommonOptions.ParseDuration(retention, "--retention") : null);
     }
 
     /// <summary>Reads --rules FILE; a mistake is reported as FILE:LINE: reason (exit 2).</summary>
@@ -153,12 +177,4 @@ internal static class WatchOptions
             : throw new LeakHoundException($"--serve: '{text}' is not ADDR:PORT (examples: 127.0.0.1:7474, 0.0.0.0:8080, [::1]:7474)");
     }
 
-    /// <summary>The --limit of any command: a size such as 1.5GiB, or null when not given.</summary>
-    public static double? ParseLimit(string? text) =>
-        text is null ? null
-        : Quantity.TryParseBytes(text, out double bytes) ? bytes
-        : throw new LeakHoundException($"--limit: '{text}' is not a size (examples: 512MiB, 1.5GiB, 2G)");
-
-    public static double ParseDuration(string text, string option) =>
-        Quantity.TryParseDuration(text, out double s) ? s : throw new LeakHoundException($"{option}: '{text}' is not a duration (examples: 500ms, 30s, 5m, 1h30m)");
 }

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using LeakHound.Cli.Soak;
-using LeakHound.Cli.Watching;
+using LeakHound.Core.Series;
 using LeakHound.Core.Detection;
 using LeakHound.Core.Statistics;
 using LeakHound.Core.Verdicts;
@@ -22,7 +22,7 @@ internal static class ComparisonOutput
     /// <summary>1 on any regression; 4 when a resource signal could not be told apart; else 0.</summary>
     public static ExitCode Outcome(IReadOnlyList<GrowthComparison> comparisons) =>
         comparisons.Any(c => c.Verdict == ComparisonVerdict.Regression) ? ExitCode.Leak
-        : comparisons.Any(c => c.Verdict == ComparisonVerdict.Insufficient && SignalBook.IsResource(c.Series)) ? ExitCode.Inconclusive
+        : comparisons.Any(c => c.Verdict == ComparisonVerdict.Insufficient && SeriesKey.Of(c.Series).IsResource) ? ExitCode.Inconclusive
         : ExitCode.NoLeak;
 
     public static void WriteTable(IAnsiConsole console, string title, IReadOnlyList<GrowthComparison> comparisons, Func<string, double, string> rate)
@@ -106,7 +106,7 @@ internal static class ComparisonOutput
 
     public static IEnumerable<(string Name, string? Failure, string Message)> JUnitCases(IReadOnlyList<GrowthComparison> comparisons) =>
         comparisons.Select(c => (c.Series,
-            c.Verdict == ComparisonVerdict.Regression ? "regression" : c.Verdict == ComparisonVerdict.Insufficient && SignalBook.IsResource(c.Series) ? "inconclusive" : (string?)null,
+            c.Verdict == ComparisonVerdict.Regression ? "regression" : c.Verdict == ComparisonVerdict.Insufficient && SeriesKey.Of(c.Series).IsResource ? "inconclusive" : (string?)null,
             $"{Name(c.Verdict)}: {c.Reason}"));
 
     /// <summary>A rate per minute in the series' unit (a per-second rate).</summary>

@@ -1,7 +1,7 @@
 namespace LeakHound.Cli.Rendering;
 
 /// <summary>Unicode block sparkline of recent values, scaled to their own range.</summary>
-public static class Sparkline
+internal static class Sparkline
 {
     private const string Blocks = "▁▂▃▄▅▆▇█";
 

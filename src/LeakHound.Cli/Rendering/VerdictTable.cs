@@ -4,7 +4,7 @@ using Spectre.Console;
 namespace LeakHound.Cli.Rendering;
 
 /// <summary>The final verdicts as a table, with the reason for each.</summary>
-public static class VerdictTable
+internal static class VerdictTable
 {
     public static void Write(IAnsiConsole console, string title, IEnumerable<SeriesVerdict> verdicts)
     {
@@ -20,7 +20,7 @@ public static class VerdictTable
                 new Markup(v.Verdict == Verdict.Leak || v.Confidence > 0 ? $"{v.Confidence:P1}" : "–"),
                 new Markup(v.DetectedAtSeconds is { } d ? VerdictText.Seconds(d) : "–"),
                 new Markup(Markup.Escape(VerdictText.TimeToLimit(v))));
-            if (!v.Series.Contains('{') || v.Verdict == Verdict.Leak)
+            if (Core.Series.SeriesKey.Of(v.Series).IsTreeLevel || v.Verdict == Verdict.Leak)
             {
                 explained.Add(v);
             }

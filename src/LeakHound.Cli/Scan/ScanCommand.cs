@@ -2,10 +2,12 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
 using LeakHound.Cli.Commands;
+using LeakHound.Cli.Rendering;
 using LeakHound.Core.Detection;
 using LeakHound.Core.Units;
 using LeakHound.Core.Verdicts;
 using LeakHound.Probes.PrometheusApi;
+using LeakHound.Reporting;
 using Spectre.Console;
 
 namespace LeakHound.Cli.Scan;
@@ -19,11 +21,8 @@ internal static class ScanCommand
     private static readonly Option<string> Step = new("--step") { Description = "Resolution of the points read", DefaultValueFactory = _ => "15s" };
     private static readonly Option<string?> End = new("--end") { Description = "End of the range (RFC 3339 or Unix seconds; default now)" };
     private static readonly Option<string?> LimitQuery = new("--limit-query") { Description = "PromQL giving each series' limit, matched on shared labels, e.g. container_spec_memory_limit_bytes" };
-    private static readonly Option<string?> Limit = new("--limit") { Description = "One limit for every series, e.g. 2GiB" };
-    private static readonly Option<string> Format = new("--format", "-f") { Description = "table (default) or json", DefaultValueFactory = _ => "table" };
     private static readonly Option<int> Top = new("--top") { Description = "Rows of the table (all leaks are always listed)", DefaultValueFactory = _ => 20 };
     private static readonly Option<string?> EmitRules = new("--emit-rules") { Description = "Write Prometheus alerting rules (YAML) for the series found leaking" };
-    private static readonly Option<string?> Report = new("--report") { Description = "Also write an HTML report of the leaking series (re-read at full resolution, at most 50)" };
     private static readonly Option<string> Timeout = new("--timeout") { Description = "Per request", DefaultValueFactory = _ => "60s" };
     private static readonly Option<int> PagePoints = new("--page-points")
     {
@@ -40,7 +39,7 @@ internal static class ScanCommand
     public static Command Create()
     {
         Command command = new("scan", "Give leak verdicts for every series of a PromQL query on a Prometheus server, ranked");
-        foreach (Option o in new Option[] { Server, Query, Range, Step, End, LimitQuery, Limit, Format, Top, EmitRules, Report, Commands.ReportCommand.Png, Timeout, PagePoints, ResponsePoints })
+        foreach (Option o in new Option[] { Server, Query, Range, Step, End, LimitQuery, CommonOptions.Limit, CommonOptions.Format, Top, EmitRules, CommonOptions.Report, CommonOptions.Png, Timeout, PagePoints, ResponsePoints })
         {
             command.Options.Add(o);
         }
@@ -55,19 +54,18 @@ internal static class ScanCommand
         Uri server = Uri.TryCreate(parse.GetValue(Server), UriKind.Absolute, out Uri? s) && s.Scheme is "http" or "https"
             ? s : throw new LeakHoundException($"--prometheus: '{parse.GetValue(Server)}' is not an http(s) URL");
         string query = parse.GetValue(Query)!;
-        double range = WatchOptions.ParseDuration(parse.GetValue(Range)!, "--range");
-        double step = WatchOptions.ParseDuration(parse.GetValue(Step)!, "--step");
+        double range = CommonOptions.ParseDuration(parse.GetValue(Range)!, "--range");
+        double step = CommonOptions.ParseDuration(parse.GetValue(Step)!, "--step");
         if (step <= 0 || range <= step) { throw new LeakHoundException("--step must be positive and shorter than --range"); }
         DateTimeOffset end = ParseEnd(parse.GetValue(End));
-        string format = parse.GetValue(Format)!.ToLowerInvariant();
-        if (format is not ("table" or "json")) { throw new LeakHoundException($"--format: '{format}' is not one of: table, json"); }
-        double? fixedLimit = WatchOptions.ParseLimit(parse.GetValue(Limit));
+        bool json = CommonOptions.Json(parse);
+        double? fixedLimit = CommonOptions.ReadLimit(parse);
         DetectorOptions options = Commands.DetectorOptionSet.Read(parse);
         int pagePoints = parse.GetValue(PagePoints);
         if (pagePoints is < 2 or > 11_000) { throw new LeakHoundException("--page-points must be between 2 and 11000"); }
         int responsePoints = parse.GetValue(ResponsePoints);
         if (responsePoints < 2) { throw new LeakHoundException("--response-points must be at least 2"); }
-        using PrometheusClient prometheus = new(server, TimeSpan.FromSeconds(WatchOptions.ParseDuration(parse.GetValue(Timeout)!, "--timeout")))
+        using PrometheusClient prometheus = new(server, TimeSpan.FromSeconds(CommonOptions.ParseDuration(parse.GetValue(Timeout)!, "--timeout")))
         {
             PagePoints = pagePoints,
             MaxPointsPerResponse = responsePoints,
@@ -144,15 +142,15 @@ internal static class ScanCommand
             }
         }
 
-        string? report = parse.GetValue(Report);
-        string? png = parse.GetValue(Commands.ReportCommand.Png);
+        string? report = parse.GetValue(CommonOptions.Report);
+        string? png = parse.GetValue(CommonOptions.Png);
         if (report is not null || png is not null)
         {
             await WriteReportAsync(prometheus, leaks, report, png, options, fixedLimit, query, end.AddSeconds(-range), end, step, cancel);
         }
 
         ExitCode code = leaks.Count > 0 ? ExitCode.Leak : ExitCode.NoLeak;
-        if (format == "json")
+        if (json)
         {
             WriteJson(query, range, step, ranked, labels, code, classifier.PointCount, prometheus.Requests, transfer.Elapsed, classify.Elapsed);
         }
@@ -197,7 +195,8 @@ internal static class ScanCommand
             return;
         }
 
-        Commands.ReportCommand.Write(Core.Traces.Trace.From(samples), report, png, options, limit, $"scan of {query}");
+        // Every series its own: a scan's series are separate services, not one target.
+        ReportFiles.Write(ReportBuilder.FromTrace(Core.Traces.Trace.From(samples), options, _ => new Limits(limit, MemorySource: "--limit"), $"scan of {query}"), report, png);
     }
 
     /// <summary>The limit series whose labels (other than the name) all appear on the scanned series; the tightest if several.</summary>
@@ -230,7 +229,7 @@ internal static class ScanCommand
 
     private static void WriteTable(string query, IReadOnlyList<SeriesVerdict> ranked, Dictionary<string, RangeSeries> labels, int top, long points, TimeSpan transfer, TimeSpan classify)
     {
-        IAnsiConsole console = WatchRunner.HumanConsole(json: false);
+        IAnsiConsole console = HumanConsole.Create(json: false);
         int leaking = ranked.Count(v => v.Verdict == Verdict.Leak);
         console.MarkupLine($"[bold]{Markup.Escape(query)}[/]: {ranked.Count} series, {points:N0} points; [red]{leaking} leaking[/] (read in {transfer.TotalSeconds:0.0}s, classified in {classify.TotalSeconds:0.0}s)");
         Table table = new Table().AddColumns("#", "Series", "Verdict", "Rate (95% CI)", "Confidence", "Time to limit");
@@ -305,8 +304,7 @@ internal static class ScanCommand
     private static void WriteJson(string query, double range, double step, IReadOnlyList<SeriesVerdict> ranked, Dictionary<string, RangeSeries> labels,
         ExitCode code, long points, int requests, TimeSpan transfer, TimeSpan classify)
     {
-        using Stream stdout = Console.OpenStandardOutput();
-        using (Utf8JsonWriter w = Rendering.VerdictJson.CreateWriter(stdout))
+        JsonStdout.Write(w =>
         {
             w.WriteStartObject();
             w.WriteString("command", "scan");
@@ -332,14 +330,12 @@ internal static class ScanCommand
 
                 w.WriteEndObject();
                 w.WritePropertyName("verdict");
-                Rendering.VerdictJson.WriteVerdict(w, v);
+                VerdictJson.Write(w, v);
                 w.WriteEndObject();
             }
 
             w.WriteEndArray();
             w.WriteEndObject();
-        }
-
-        stdout.WriteByte((byte)'\n');
+        });
     }
 }

@@ -6,7 +6,7 @@ namespace LeakHound.Cli.Soak;
 /// Splits "CMD ARGS" given as one option value into an argument vector, honouring single and double quotes and
 /// backslash escapes. Nothing is run through a shell: no globbing, variables or pipes.
 /// </summary>
-public static class CommandLineSplitter
+internal static class CommandLineSplitter
 {
     public static string[] Split(string commandLine)
     {

@@ -7,7 +7,7 @@ namespace LeakHound.Cli.Soak;
 /// A bounded HTTP load: GET a URL at a fixed rate with a concurrency cap; optionally abort each response after some
 /// bytes, like the clients that disconnected mid-download in the media-route incident. Loopback only unless allowed.
 /// </summary>
-public sealed class HttpLoad(Uri url, double ratePerSecond, int concurrency, long? abortAfterBytes) : IDisposable
+internal sealed class HttpLoad(Uri url, double ratePerSecond, int concurrency, long? abortAfterBytes) : IDisposable
 {
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
     private readonly SemaphoreSlim _slots = new(concurrency, concurrency);

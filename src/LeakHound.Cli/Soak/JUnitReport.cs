@@ -7,7 +7,7 @@ namespace LeakHound.Cli.Soak;
 /// JUnit XML: one test case per signal, failing with the rate when it leaks (type <c>leak</c>) or when the soak could
 /// not tell whether it grows (type <c>inconclusive</c>), so CI systems show it natively.
 /// </summary>
-public static class JUnitReport
+internal static class JUnitReport
 {
     /// <param name="path">The file to write.</param>
     /// <param name="suite">The test suite's name.</param>

@@ -2,11 +2,12 @@ using System.CommandLine;
 using System.Text.Json;
 using LeakHound.Cli.Commands;
 using LeakHound.Cli.Rendering;
-using LeakHound.Cli.Watching;
 using LeakHound.Core.Detection;
 using LeakHound.Core.Statistics;
 using LeakHound.Core.Units;
+using LeakHound.Core.Series;
 using LeakHound.Core.Verdicts;
+using LeakHound.Watching;
 using Spectre.Console;
 
 namespace LeakHound.Cli.Soak;
@@ -37,15 +38,18 @@ internal static class SoakCommand
 
     private static async Task<int> RunAsync(SoakSettings s, CancellationToken cancel)
     {
-        IAnsiConsole human = WatchRunner.HumanConsole(s.Watch.Json);
+        IAnsiConsole human = HumanConsole.Create(s.Watch.Json);
         return s.Iterations is not null ? await IterationsAsync(s, human, cancel) : await DurationAsync(s, human, cancel);
     }
 
     /// <summary>Duration mode: the candidate (and its base: side by side, or first) watched under load for --duration.</summary>
     private static async Task<int> DurationAsync(SoakSettings s, IAnsiConsole human, CancellationToken cancel)
     {
-        // The services scrape their own endpoints (each on its own port); the watch attaches none.
-        WatchSettings watch = s.Watch with { DurationSeconds = s.DurationSeconds - s.WarmupSeconds, UntilVerdict = false, MetricsUrls = [] };
+        // The services scrape their own endpoints (each on its own port): the request's own endpoints are not used.
+        WatchRequest watch = s.Watch with
+        {
+            Watch = s.Watch.Watch with { DurationSeconds = s.DurationSeconds - s.WarmupSeconds, UntilVerdict = false, MetricsUrls = [] },
+        };
         List<SoakService> services = [];
         SoakService? baseService = null;
         try
@@ -55,7 +59,8 @@ internal static class SoakCommand
                 // One after the other, on the same ports: the base first, quietly. Its detectors keep what it showed.
                 await using SoakService first = await StartLoadedAsync(s, "base", baseline, null, human, cancel);
                 baseService = first;
-                await WatchRunner.RunAsync("soak", [first.Target], watch with { ReportPath = null, PngDirectory = null, ServeEndpoint = null, OutPath = null, StorePath = null }, cancel, summary: false);
+                WatchRequest quiet = watch with { ReportPath = null, PngDirectory = null, ServeEndpoint = null, OutPath = null, Store = null, Rules = null };
+                await WatchRunner.RunAsync(quiet, [first.Target], cancel, new WatchEnding { Summary = false });
             }
 
             int[] ports = s.SideBySide ? FreePorts(2) : [];
@@ -76,20 +81,23 @@ internal static class SoakCommand
             SoakService candidate = watched[^1];
             baseService ??= s.SideBySide ? watched[0] : null;
             IReadOnlyList<GrowthComparison> comparisons = [];
-            int code = await WatchRunner.RunAsync("soak", [.. watched.Select(w => w.Target)], watch, cancel,
-                decide: _ =>
+            WatchEnding ending = new()
+            {
+                Decide = result =>
                 {
                     if (baseService is null)
                     {
-                        return SoakOutcome.Of(candidate.Target.Book.Verdicts(final: true));
+                        return SoakOutcome.Of(result.VerdictsOf(candidate.Target));
                     }
 
-                    comparisons = Compare(baseService.Target.Book, candidate.Target.Book, s.Watch.Detector);
+                    comparisons = Compare(baseService.Target.Detectors, candidate.Target.Detectors);
                     return ComparisonOutput.Outcome(comparisons);
                 },
-                extra: s.Baseline is null ? null : (
-                    h => ComparisonOutput.WriteTable(h, "candidate against its base, under the same load", comparisons, ComparisonOutput.PerMinute),
-                    w => ComparisonOutput.WriteJson(w, comparisons, "second")));
+                Human = s.Baseline is null ? null
+                    : h => ComparisonOutput.WriteTable(h, "candidate against its base, under the same load", comparisons, ComparisonOutput.PerMinute),
+                Json = s.Baseline is null ? null : w => ComparisonOutput.WriteJson(w, comparisons, "second"),
+            };
+            int code = await WatchRunner.RunAsync(watch, [.. watched.Select(w => w.Target)], cancel, ending);
             foreach (SoakService service in watched)
             {
                 await service.StopLoadAsync();
@@ -98,11 +106,11 @@ internal static class SoakCommand
             if (s.JUnitPath is { } junit)
             {
                 JUnitReport.Write(junit, "leakhound soak", s.DurationSeconds, s.Baseline is null
-                    ? candidate.Target.Book.Verdicts(final: true).Select(JUnitReport.FromVerdict)
+                    ? candidate.Target.Detectors.Verdicts(final: true).Select(JUnitReport.FromVerdict)
                     : ComparisonOutput.JUnitCases(comparisons));
             }
 
-            if (s.Baseline is null && SoakOutcome.Explain(candidate.Target.Book.Verdicts(final: true)) is { } outcome)
+            if (s.Baseline is null && SoakOutcome.Explain(candidate.Target.Detectors.Verdicts(final: true)) is { } outcome)
             {
                 Console.Error.WriteLine($"leakhound: {outcome}");
             }
@@ -161,8 +169,8 @@ internal static class SoakCommand
             return (int)ExitCode.Target;
         }
 
-        List<IterationGrowth> growth = readings.Growth(s.Watch.Detector.Alpha);
-        IReadOnlyList<GrowthComparison> comparisons = baseline is null ? [] : Compare(baseline, readings);
+        List<SeriesGrowth> growth = readings.Growth(s.Watch.Watch.Detector.Alpha);
+        IReadOnlyList<GrowthComparison> comparisons = baseline is null ? [] : Compare(baseline, readings, s.Watch.Watch.Detector.Alpha);
         ExitCode code = baseline is null ? (growth.Any(g => g.Leaks) ? ExitCode.Leak : ExitCode.NoLeak) : ComparisonOutput.Outcome(comparisons);
         if (s.JUnitPath is { } junit)
         {
@@ -179,7 +187,7 @@ internal static class SoakCommand
         {
             Table table = new Table().Border(TableBorder.Rounded).Title($"growth per iteration over {s.Iterations} iterations");
             table.AddColumns("series", "verdict", "growth per iteration (95% CI)");
-            foreach (IterationGrowth g in growth.Where(g => !g.Series.Contains('{') || g.Leaks))
+            foreach (SeriesGrowth g in growth.Where(g => !g.Series.Contains('{') || g.Leaks))
             {
                 table.AddRow(Markup.Escape(g.Series), g.Leaks ? "[red]leak[/]" : "[green]stable[/]", Markup.Escape(g.Describe()));
             }
@@ -194,28 +202,27 @@ internal static class SoakCommand
         return (int)code;
     }
 
-    private static void WriteIterationsJson(int count, List<IterationGrowth> growth, IReadOnlyList<GrowthComparison> comparisons, bool compared, ExitCode code)
+    private static void WriteIterationsJson(int count, List<SeriesGrowth> growth, IReadOnlyList<GrowthComparison> comparisons, bool compared, ExitCode code)
     {
-        using Stream stdout = Console.OpenStandardOutput();
-        using (Utf8JsonWriter w = VerdictJson.CreateWriter(stdout))
+        JsonStdout.Write(w =>
         {
             w.WriteStartObject();
             w.WriteString("command", "soak");
             w.WriteNumber("iterations", count);
             w.WriteNumber("exit_code", (int)code);
             w.WriteStartArray("growth");
-            foreach (IterationGrowth g in growth)
+            foreach (SeriesGrowth g in growth)
             {
                 w.WriteStartObject();
                 w.WriteString("series", g.Series);
                 w.WriteString("verdict", g.Leaks ? "leak" : "stable");
-                w.WriteNumber("per_iteration", g.PerIteration);
+                w.WriteNumber("per_iteration", g.Growth.PerIteration);
                 w.WriteStartArray("per_iteration_ci95");
-                w.WriteNumberValue(g.Low);
-                w.WriteNumberValue(g.High);
+                w.WriteNumberValue(g.Growth.Low);
+                w.WriteNumberValue(g.Growth.High);
                 w.WriteEndArray();
-                w.WriteNumber("confidence", Math.Round(g.Confidence, 6));
-                w.WriteNumber("points", g.Points);
+                w.WriteNumber("confidence", Math.Round(g.Growth.Confidence, 6));
+                w.WriteNumber("points", g.Growth.Points);
                 w.WriteEndObject();
             }
 
@@ -226,24 +233,22 @@ internal static class SoakCommand
             }
 
             w.WriteEndObject();
-        }
-
-        stdout.WriteByte((byte)'\n');
+        });
     }
 
-    /// <summary>The common resource series of both runs, floor against floor.</summary>
-    private static List<GrowthComparison> Compare(SignalBook baseline, SignalBook candidate, DetectorOptions options) =>
-        [.. candidate.SeriesNames.Where(s => baseline.SeriesNames.Contains(s) && !s.Contains('{'))
-            .Select(s => GrowthComparer.Compare(baseline[s].Detector, candidate[s].Detector, options))];
+    /// <summary>The common resource series of both runs (the trees as a whole), floor against floor.</summary>
+    private static List<GrowthComparison> Compare(DetectorSet baseline, DetectorSet candidate)
+    {
+        Dictionary<string, SeriesKey> baseKeys = baseline.Keys.Where(k => k.IsTreeLevel).ToDictionary(k => k.Name, StringComparer.Ordinal);
+        return [.. candidate.Keys.Where(k => k.IsTreeLevel && baseKeys.ContainsKey(k.Name))
+            .Select(k => GrowthComparer.Compare(baseline[baseKeys[k.Name]], candidate[k], candidate.Options))];
+    }
 
     /// <summary>The common series of both runs, growth per iteration against growth per iteration.</summary>
-    private static List<GrowthComparison> Compare(SoakIterations.Readings baseline, SoakIterations.Readings candidate) =>
+    private static List<GrowthComparison> Compare(SoakIterations.Readings baseline, SoakIterations.Readings candidate, double alpha) =>
         [.. candidate.Points.Keys.Where(s => baseline.Points.ContainsKey(s) && !s.Contains('{'))
-            .Select(s => GrowthComparer.Compare(s, Trend(baseline.Points[s]), Trend(candidate.Points[s]), IterationGrowth.MinimumEffect(s),
-                v => ComparisonOutput.PerIteration(s, v)))];
-
-    private static TrendEstimate? Trend(List<(double Iteration, double Value)> points) =>
-        points.Count >= 3 ? TrendTest.Compute([.. points.Select(p => p.Iteration)], [.. points.Select(p => p.Value)]) : null;
+            .Select(s => GrowthComparer.Compare(s, SeriesGrowth.Of(s, baseline.Points[s], alpha)?.Growth.AsTrend(), SeriesGrowth.Of(s, candidate.Points[s], alpha)?.Growth.AsTrend(),
+                SeriesGrowth.MinimumEffect(s), v => ComparisonOutput.PerIteration(s, v)))];
 
     /// <summary>Loopback ports free a moment ago, for services that are told their port with {port}.</summary>
     private static int[] FreePorts(int count)

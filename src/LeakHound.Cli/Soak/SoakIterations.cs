@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using LeakHound.Cli.Watching;
-using LeakHound.Probes.Proc;
+using LeakHound.Probes;
+using LeakHound.Watching;
 
 namespace LeakHound.Cli.Soak;
 
@@ -10,8 +10,8 @@ internal static class SoakIterations
     /// <summary>The signals' values after each iteration (iteration 0: before the first), per series.</summary>
     public sealed record Readings(Dictionary<string, List<(double Iteration, double Value)>> Points, bool TargetExited, double Seconds)
     {
-        public List<IterationGrowth> Growth(double alpha) =>
-            [.. Points.Select(p => IterationGrowth.Of(p.Key, p.Value, alpha)).OfType<IterationGrowth>()];
+        public List<SeriesGrowth> Growth(double alpha) =>
+            [.. Points.Select(p => SeriesGrowth.Of(p.Key, p.Value, alpha)).OfType<SeriesGrowth>()];
     }
 
     public static async Task<Readings> RunAsync(SoakService service, SoakSettings s, CancellationToken cancel)
@@ -33,7 +33,7 @@ internal static class SoakIterations
                 await service.IterateAsync(cancel);
             }
 
-            await Task.Delay(TimeSpan.FromSeconds(Math.Min(s.Watch.IntervalSeconds, 0.2)), cancel); // let the target settle
+            await Task.Delay(TimeSpan.FromSeconds(Math.Min(s.Watch.Watch.IntervalSeconds, 0.2)), cancel); // let the target settle
             foreach ((string series, double value) in await SampleAsync(service.Target, clock.Elapsed.TotalSeconds, cancel))
             {
                 if (!points.TryGetValue(series, out List<(double, double)>? list))
@@ -44,7 +44,7 @@ internal static class SoakIterations
                 list.Add((i, value));
             }
 
-            if (service.Target.Sampler.AllExited)
+            if (service.Target.Tree.Ended)
             {
                 return new Readings(points, true, clock.Elapsed.TotalSeconds);
             }
@@ -53,17 +53,20 @@ internal static class SoakIterations
         return new Readings(points, false, clock.Elapsed.TotalSeconds);
     }
 
-    /// <summary>One reading of the target's signals (the same as a watch round, without a detector).</summary>
-    private static async Task<List<KeyValuePair<string, double>>> SampleAsync(WatchedTarget target, double t, CancellationToken cancel)
+    /// <summary>One round of the target's sources, as a watch reads it (no PSS: it is costly), for the whole tree.</summary>
+    private static async Task<List<KeyValuePair<string, double>>> SampleAsync(WatchTarget target, double t, CancellationToken cancel)
     {
-        TreeSnapshot snap = target.Sampler.Sample(readPss: false);
-        List<KeyValuePair<string, double>> values = [new("rss", snap.Rss), new("threads", snap.Threads), new("procs", snap.ProcessCount)];
-        if (snap.Anon is { } anon) { values.Add(new("anon", anon)); }
-        if (snap.Fds is { } fds) { values.Add(new("fds", fds)); }
-        foreach (LeakHound.Probes.Prometheus.MetricsScraper scraper in target.Scrapers)
+        List<KeyValuePair<string, double>> values = [];
+        foreach (SignalReadings readings in await target.ReadAsync(t, readCostly: false, cancel))
         {
-            LeakHound.Probes.Prometheus.ScrapeResult r = await scraper.ScrapeAsync(t, cancel);
-            values.AddRange(r.Values.Where(v => !v.Key.StartsWith("rate(", StringComparison.Ordinal)));
+            foreach (Reading r in readings.Values)
+            {
+                // A rate is a rate of work done, which an iteration changes by design; a process's own series is judged with its tree.
+                if (!r.Series.StartsWith("rate(", StringComparison.Ordinal) && !target.KeyOf(r.Series).IsPerProcess)
+                {
+                    values.Add(new(r.Series, r.Value));
+                }
+            }
         }
 
         return values;

@@ -20,8 +20,7 @@ internal sealed class SoakOptions
     public Option<string?> LoadCmd { get; } = new("--load-cmd") { Description = "A command run once per iteration (e.g. a reconnect trigger), never through a shell" };
     public Option<int?> Iterations { get; } = new("--iterations", "-n") { Description = "Run the load N times and report growth per iteration" };
     public Option<string> Warmup { get; } = new("--warmup") { Description = "Load before watching starts (duration mode) or before counting (iteration mode)", DefaultValueFactory = _ => "0s" };
-    public Option<string?> JUnit { get; } = new("--junit") { Description = "Write JUnit XML: one test case per signal" };
-    public Option<string?> TargetLog { get; } = new("--target-log") { Description = "Write the target's output to this file (default: stderr)" };
 
-    public IEnumerable<Option> All => [Target, Baseline, ReadyUrl, ReadyAfter, Load, Rate, Concurrency, AbortAfter, AllowRemoteLoad, LoadCmd, Iterations, Warmup, JUnit, TargetLog];
+    public IEnumerable<Option> All => [Target, Baseline, ReadyUrl, ReadyAfter, Load, Rate, Concurrency, AbortAfter, AllowRemoteLoad, LoadCmd, Iterations, Warmup,
+        Commands.CommonOptions.JUnit, Commands.CommonOptions.TargetLog];
 }

@@ -1,4 +1,4 @@
-using LeakHound.Cli.Watching;
+using LeakHound.Core.Series;
 using LeakHound.Core.Verdicts;
 
 namespace LeakHound.Cli.Soak;
@@ -21,7 +21,7 @@ internal static class SoakOutcome
 
     /// <summary>A resource signal still undecided whose estimated rise is above what does not matter (or not known at all).</summary>
     public static bool MayBeRising(SeriesVerdict v) =>
-        SignalBook.IsResource(v.Series) && v.Verdict == Verdict.Insufficient
+        SeriesKey.Of(v.Series).IsResource && v.Verdict == Verdict.Insufficient
         && !(v.SlopePerSecond is { } slope && v.NegligiblePerSecond is { } negligible && slope <= negligible);
 
     /// <summary>One line for the people reading the soak: why it is inconclusive, or which signals are not yet bounded.</summary>
@@ -39,7 +39,7 @@ internal static class SoakOutcome
             return $"inconclusive: {string.Join(", ", rising)} may still be growing; soak longer (--duration), or accept more growth as negligible (--negligible)";
         }
 
-        List<string> unbounded = [.. list.Where(v => SignalBook.IsResource(v.Series) && v.Verdict == Verdict.Insufficient).Select(v => v.Series)];
+        List<string> unbounded = [.. list.Where(v => SeriesKey.Of(v.Series).IsResource && v.Verdict == Verdict.Insufficient).Select(v => v.Series)];
         return unbounded.Count > 0 ? $"passed: no leak, and no growth seen in {string.Join(", ", unbounded)}, though a longer soak would be needed to bound it" : null;
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using LeakHound.Cli.Commands;
-using LeakHound.Cli.Watching;
+using LeakHound.Watching;
+using LeakHound.Watching.Launch;
 
 namespace LeakHound.Cli.Soak;
 
@@ -10,7 +11,7 @@ internal sealed class SoakService : IAsyncDisposable
     private readonly CancellationTokenSource _loadStop = new();
     private Task _load = Task.CompletedTask;
 
-    private SoakService(string role, LaunchedProcess launched, WatchedTarget target, HttpLoad? http, string[]? loadCommand)
+    private SoakService(string role, LaunchedProcess launched, WatchTarget target, HttpLoad? http, string[]? loadCommand)
     {
         Role = role;
         Launched = launched;
@@ -24,7 +25,7 @@ internal sealed class SoakService : IAsyncDisposable
 
     public LaunchedProcess Launched { get; }
 
-    public WatchedTarget Target { get; }
+    public WatchTarget Target { get; }
 
     public HttpLoad? Http { get; }
 
@@ -36,13 +37,14 @@ internal sealed class SoakService : IAsyncDisposable
         string[] command = s.Fill(argv, port);
         string? log = s.TargetLog is { } path && role != "candidate" ? path + "." + role : s.TargetLog;
         LaunchedProcess launched = LaunchedProcess.Start(command, stdoutToStderr: true, log);
+
         try
         {
             await WaitReadyAsync(s, launched, port, cancel);
-            WatchSettings watch = s.WatchFor(port);
+            WatchSettings watch = s.WatchFor(port).Watch;
             string label = $"{(role == "candidate" ? "" : role + " ")}{Path.GetFileName(command[0])} ({launched.Pid})";
-            WatchedTarget target = WatchRunner.CreateTarget(label, launched.Pid, watch, launched);
-            WatchRunner.AttachScrapers([target], watch);
+            WatchTarget target = WatchTarget.ForProcess(label, launched.Pid, watch, launched);
+            target.Scrape(watch);
             HttpLoad? http = s.Load is { } l ? new HttpLoad(new Uri(s.Fill(l.Url, port)), l.PerSecond, l.Concurrency, l.AbortAfter) : null;
             return new SoakService(role, launched, target, http, s.LoadCommand is { } lc ? s.Fill(lc, port) : null);
         }

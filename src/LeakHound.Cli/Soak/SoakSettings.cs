@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using LeakHound.Cli.Commands;
-using LeakHound.Cli.Watching;
 using LeakHound.Core.Units;
 
 namespace LeakHound.Cli.Soak;
@@ -37,13 +36,13 @@ internal sealed record SoakSettings
 
     public string? JUnitPath { get; init; }
 
-    public string? TargetLog { get; init; }
-
-    /// <summary>How each service is watched (its --metrics-url filled in per service by <see cref="WatchFor"/>).</summary>
-    public required WatchSettings Watch { get; init; }
+    /// <summary>How each service is watched and where it goes (its --metrics-url filled in per service by <see cref="WatchFor"/>).</summary>
+    public required WatchRequest Watch { get; init; }
 
     /// <summary>Reads the watch options again with {port} filled in: each service scrapes its own endpoint.</summary>
-    public required Func<int?, WatchSettings> WatchFor { get; init; }
+    public required Func<int?, WatchRequest> WatchFor { get; init; }
+
+    public string? TargetLog => Watch.TargetLogPath;
 
     public string Fill(string text, int? port) => port is { } p ? text.Replace(PortPlaceholder, p.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal) : text;
 
@@ -58,7 +57,7 @@ internal sealed record SoakSettings
         if (baseline is { Length: 0 }) { throw new LeakHoundException("--baseline is empty"); }
         bool sideBySide = baseline is not null && (target.Any(HasPort) || baseline.Any(HasPort));
         Func<string, string> validation = s => s.Replace(PortPlaceholder, "1", StringComparison.Ordinal);
-        WatchSettings watch = WatchOptions.Read(parse, validation);
+        WatchRequest watch = WatchOptions.Read(parse, "soak", validation);
         string[]? loadCmd = parse.GetValue(o.LoadCmd) is { } lc ? CommandLineSplitter.Split(lc) : null;
         var load = ReadLoad(parse, o, validation);
         int? iterations = parse.GetValue(o.Iterations);
@@ -77,34 +76,36 @@ internal sealed record SoakSettings
             throw new LeakHoundException("{port} is filled in only with --baseline (each build on its own free port)");
         }
 
-        double warmup = WatchOptions.ParseDuration(parse.GetValue(o.Warmup)!, "--warmup");
-        double duration = watch.DurationSeconds ?? 300;
+        double warmup = CommonOptions.ParseDuration(parse.GetValue(o.Warmup)!, "--warmup");
+        double duration = watch.Watch.DurationSeconds ?? 300;
         if (iterations is null && duration <= warmup) { throw new LeakHoundException("--duration must be longer than --warmup"); }
 
         // The soak's whole watch is the evidence: the minimum span is at most half of it, unless given.
         if (!DetectorOptionSet.MinSpanGiven(parse))
         {
-            watch = watch with { Detector = watch.Detector with { MinSpanSeconds = Math.Min(300, (duration - warmup) / 2) } };
+            watch = watch with { Watch = watch.Watch with { Detector = watch.Watch.Detector with { MinSpanSeconds = Math.Min(300, (duration - warmup) / 2) } } };
         }
 
-        WatchSettings final = watch;
+        WatchRequest final = watch;
         return new SoakSettings
         {
             Target = target,
             Baseline = baseline,
             SideBySide = sideBySide,
             ReadyUrl = parse.GetValue(o.ReadyUrl),
-            ReadyAfterSeconds = parse.GetValue(o.ReadyAfter) is { } after ? WatchOptions.ParseDuration(after, "--ready-after") : null,
+            ReadyAfterSeconds = parse.GetValue(o.ReadyAfter) is { } after ? CommonOptions.ParseDuration(after, "--ready-after") : null,
             Load = load,
             LoadCommand = loadCmd,
             Iterations = iterations,
             WarmupSeconds = warmup,
             DurationSeconds = duration,
-            JUnitPath = parse.GetValue(o.JUnit),
-            TargetLog = parse.GetValue(o.TargetLog),
+            JUnitPath = parse.GetValue(CommonOptions.JUnit),
             Watch = final,
-            WatchFor = port => WatchOptions.Read(parse, s => s.Replace(PortPlaceholder, port?.ToString(CultureInfo.InvariantCulture) ?? "", StringComparison.Ordinal))
-                with { Detector = final.Detector },
+            WatchFor = port =>
+            {
+                WatchRequest filled = WatchOptions.Read(parse, "soak", s => s.Replace(PortPlaceholder, port?.ToString(CultureInfo.InvariantCulture) ?? "", StringComparison.Ordinal));
+                return filled with { Watch = filled.Watch with { Detector = final.Watch.Detector } };
+            },
         };
     }
 

@@ -24,8 +24,18 @@ public sealed class SeriesDetector
     private SeriesVerdict? _current;
 
     private readonly bool _online;
+    private readonly bool _mayBeCount;
 
-    /// <param name="series">The series' name.</param>
+    /// <param name="series">The series' name (within its target).</param>
+    /// <param name="options">The statistics.</param>
+    /// <param name="limit">The value the series must stay below, for time to limit.</param>
+    /// <param name="online">See <see cref="SeriesDetector(SeriesKey, DetectorOptions?, double?, bool)"/>.</param>
+    public SeriesDetector(string series, DetectorOptions? options = null, double? limit = null, bool online = true)
+        : this(SeriesKey.Of(series), options, limit, online)
+    {
+    }
+
+    /// <param name="key">Which series: its target, signal and labels (the signal decides its unit).</param>
     /// <param name="options">The statistics.</param>
     /// <param name="limit">The value the series must stay below, for time to limit.</param>
     /// <param name="online">
@@ -35,7 +45,7 @@ public sealed class SeriesDetector
     /// <see cref="DetectorOptions.ConfirmAssessments"/> bucket closes — the same evidence, without paying for thousands
     /// of assessments of every short series.
     /// </param>
-    public SeriesDetector(string series, DetectorOptions? options = null, double? limit = null, bool online = true)
+    public SeriesDetector(SeriesKey key, DetectorOptions? options = null, double? limit = null, bool online = true)
     {
         _online = online;
         _options = options ?? DetectorOptions.Default;
@@ -45,20 +55,22 @@ public sealed class SeriesDetector
             throw new ArgumentException(error, nameof(options));
         }
 
-        Series = series;
+        Key = key;
         Limit = limit;
         _history = new BucketHistory(_options.HistoryCapacity);
-        _mayBeCount = SignalUnits.For(series) != SignalUnit.Bytes;
+        _mayBeCount = key.Unit != SignalUnit.Bytes;
     }
 
-    private readonly bool _mayBeCount;
+    /// <summary>Which series this is.</summary>
+    public SeriesKey Key { get; }
 
     /// <summary>False for a byte series (its whole-number values are sizes); otherwise whole values make it a count.</summary>
     public bool MayBeCount => _mayBeCount;
 
-    private SeriesTraits Traits => new(_mayBeCount, Limit, v => SignalUnits.Format(Series, v));
+    private SeriesTraits Traits => new(_mayBeCount, Limit, v => SignalUnits.Format(Key.Signal, v));
 
-    public string Series { get; }
+    /// <summary>The series' name within its target (<see cref="SeriesKey.Name"/>).</summary>
+    public string Series => Key.Name;
 
     /// <summary>The value the series must stay below (memory limit, FD limit); used for time to limit.</summary>
     public double? Limit { get; set; }
@@ -66,7 +78,10 @@ public sealed class SeriesDetector
     /// <summary>Evidence from outside the samples that a leak of this series needs (null: the samples alone decide).</summary>
     public LeakEvidence? LeakEvidence { get; init; }
 
-    /// <summary>Absolute time of the first sample; sample times are kept relative to it.</summary>
+    /// <summary>
+    /// Time of the first sample. Samples are kept relative to it; verdicts give their times (detected, stopped,
+    /// restarted, at) on the clock the samples came with, so that every front end reports the same moments.
+    /// </summary>
     public double Origin => _origin;
 
     public BucketHistory History => _history;
@@ -93,7 +108,7 @@ public sealed class SeriesDetector
         }
         else if (_current is not null)
         {
-            _current = _current with { Current = value, Samples = _history.SampleCount, AtSeconds = t - _origin };
+            _current = _current with { Current = value, Samples = _history.SampleCount, AtSeconds = t };
         }
     }
 
@@ -137,7 +152,7 @@ public sealed class SeriesDetector
         ReadOnlySpan<Bucket> all = _history.Buckets;
         if (all.Length == 0)
         {
-            return new SeriesVerdict { Series = Series, Verdict = Verdict.Insufficient, Reason = "no samples yet", Limit = Limit };
+            return new SeriesVerdict { Series = Series, Target = Key.Target, Verdict = Verdict.Insufficient, Reason = "no samples yet", Limit = Limit };
         }
 
         SeriesTraits traits = Traits;
@@ -148,7 +163,7 @@ public sealed class SeriesDetector
         Assessment assessment = AssessWindows(buckets, span, traits, first == 0 ? whole : null);
         Verdict verdict = assessment.Verdict;
         string reason = assessment.Reason;
-        string since = restart is { } r ? $" since the restart at t={r:0.#}s (the floor fell back to where it started)" : "";
+        string since = restart is { } r ? $" since the restart at t={_origin + r:0.#}s (the floor fell back to where it started)" : "";
         if (_history.SampleCount < _options.MinSamples)
         {
             verdict = Verdict.Insufficient;
@@ -172,7 +187,7 @@ public sealed class SeriesDetector
                 reason = $"leak-like rise, not yet held over {_options.ConfirmAssessments} assessments ({assessment.Reason})";
             }
 
-            return Verdicted(verdict, reason, assessment, buckets, latest, restart);
+            return OnSampleClock(Verdicted(verdict, reason, assessment, buckets, latest, restart));
         }
 
         // A declared leak stands until the evidence turns against it: a later window that cannot decide on its own (a
@@ -184,8 +199,8 @@ public sealed class SeriesDetector
         {
             verdict = Verdict.Leak;
             reason = restart is { } rr && CannotTell(assessment)
-                ? $"restarted at t={rr:0.#}s; the leak declared at {_detectedAt:0.#}s stands until the new process shows otherwise"
-                : $"floor still rises{(restart is { } ra ? $" again after the restart at t={ra:0.#}s" : "")}, as when the leak was declared at {_detectedAt:0.#}s ({assessment.Reason})";
+                ? $"restarted at t={_origin + rr:0.#}s; the leak declared at {_origin + _detectedAt:0.#}s stands until the new process shows otherwise"
+                : $"floor still rises{(restart is { } ra ? $" again after the restart at t={_origin + ra:0.#}s" : "")}, as when the leak was declared at {_origin + _detectedAt:0.#}s ({assessment.Reason})";
             assessment = assessment.Trend is null ? assessment with { Trend = _leakTrend } : assessment;
         }
 
@@ -226,7 +241,7 @@ public sealed class SeriesDetector
             double stopped = _leakStoppedAt ?? latest.T;
             result = paged with
             {
-                Reason = $"leaked from {_detectedAt:0.#}s to {stopped:0.#}s at {traits.Rate(paged.SlopePerSecond ?? 0)}, then stopped (now {verdict.ToName()}: {reason})",
+                Reason = $"leaked from {_origin + _detectedAt:0.#}s to {_origin + stopped:0.#}s at {traits.Rate(paged.SlopePerSecond ?? 0)}, then stopped (now {verdict.ToName()}: {reason})",
                 LeakStoppedAtSeconds = stopped,
                 TimeToLimitSeconds = null,
                 TimeToLimitEarliestSeconds = null,
@@ -237,8 +252,17 @@ public sealed class SeriesDetector
             };
         }
 
-        return result;
+        return OnSampleClock(result);
     }
+
+    /// <summary>The verdict's times moved from the history's own (first sample at 0) to the samples' clock.</summary>
+    private SeriesVerdict OnSampleClock(SeriesVerdict v) => v with
+    {
+        DetectedAtSeconds = v.DetectedAtSeconds + _origin,
+        LeakStoppedAtSeconds = v.LeakStoppedAtSeconds + _origin,
+        RestartedAtSeconds = v.RestartedAtSeconds + _origin,
+        AtSeconds = v.AtSeconds + _origin,
+    };
 
     /// <summary>Too few floor levels to say whether the floor still rises (just after a restart).</summary>
     private bool CannotTell(Assessment assessment) => assessment.Trend is null || assessment.Floor.TrendX.Length < _options.MinTrendPoints;
@@ -291,6 +315,7 @@ public sealed class SeriesDetector
         return new SeriesVerdict
         {
             Series = Series,
+            Target = Key.Target,
             Verdict = verdict,
             Reason = reason,
             SlopePerSecond = trend?.Slope,

@@ -6,7 +6,7 @@ public sealed record Rule(string Name, Trigger Trigger, IReadOnlyList<RuleAction
 /// <summary>What fires a rule, on every series whose name matches <see cref="SeriesPattern"/> (* matches any text).</summary>
 public abstract record Trigger(string SeriesPattern)
 {
-    public bool Matches(string series) => Pattern.Matches(SeriesPattern, series);
+    public bool Matches(string series) => Series.SeriesPattern.Matches(SeriesPattern, series);
 }
 
 /// <summary>The verdict changes to this one (an edge: a series that stays leaking fires once).</summary>
@@ -31,37 +31,3 @@ public sealed record HeapDiffAction : RuleAction;
 
 /// <summary>Stop the target.</summary>
 public sealed record StopAction : RuleAction;
-
-internal static class Pattern
-{
-    /// <summary>Glob with * only, whole-name, case-sensitive (series names are).</summary>
-    public static bool Matches(string pattern, string text)
-    {
-        string[] parts = pattern.Split('*');
-        if (parts.Length == 1)
-        {
-            return pattern == text;
-        }
-
-        if (!text.StartsWith(parts[0], StringComparison.Ordinal) || !text.EndsWith(parts[^1], StringComparison.Ordinal)
-            || text.Length < parts[0].Length + parts[^1].Length)
-        {
-            return false;
-        }
-
-        int at = parts[0].Length;
-        int end = text.Length - parts[^1].Length;
-        for (int i = 1; i < parts.Length - 1; i++)
-        {
-            int found = text.IndexOf(parts[i], at, StringComparison.Ordinal);
-            if (found < 0 || found + parts[i].Length > end)
-            {
-                return false;
-            }
-
-            at = found + parts[i].Length;
-        }
-
-        return true;
-    }
-}

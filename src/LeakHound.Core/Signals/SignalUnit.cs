@@ -16,10 +16,10 @@ public static class SignalUnits
         "threads", "fds", "procs", "goroutines", "go_goroutines", "process_open_fds", "handles",
     };
 
-    /// <summary>The unit of a series from its name (labels such as <c>{pid="1"}</c> are ignored).</summary>
+    /// <summary>The unit of a series from its name (labels such as <c>{pid="1"}</c> and a target prefix are ignored).</summary>
     public static SignalUnit For(string series)
     {
-        string name = BaseName(series);
+        string name = Series.SeriesKey.Parse(series).Signal;
         if (s_byteSignals.Contains(name) || name.EndsWith("_bytes", StringComparison.OrdinalIgnoreCase))
         {
             return SignalUnit.Bytes;
@@ -30,12 +30,6 @@ public static class SignalUnits
             : SignalUnit.Other;
     }
 
-    /// <summary>The name without its label set: <c>rss{pid="1"}</c> → <c>rss</c>.</summary>
-    public static string BaseName(string series)
-    {
-        int brace = series.IndexOf('{');
-        return brace < 0 ? series : series[..brace];
-    }
 
     /// <summary>Formats a value in the unit of its series.</summary>
     public static string Format(string series, double value) => For(series) switch

@@ -3,7 +3,11 @@ namespace LeakHound.Core.Verdicts;
 /// <summary>The detector's conclusion for one series at one moment. Values that cannot be computed yet are null.</summary>
 public sealed record SeriesVerdict
 {
+    /// <summary>The series' name within its target (signal and labels).</summary>
     public required string Series { get; init; }
+
+    /// <summary>The target's label; empty for the only target (or a trace of none).</summary>
+    public string Target { get; init; } = "";
 
     public required Verdict Verdict { get; init; }
 
@@ -20,7 +24,7 @@ public sealed record SeriesVerdict
     /// <summary>Confidence that the floor rises: 1 − p of the autocorrelation-corrected Mann–Kendall test.</summary>
     public double Confidence { get; init; }
 
-    /// <summary>Trace time (seconds from the first sample) at which the online detector first said <see cref="Verdict.Leak"/>.</summary>
+    /// <summary>When the online detector first said <see cref="Verdict.Leak"/>, on the samples' clock.</summary>
     public double? DetectedAtSeconds { get; init; }
 
     /// <summary>Projected seconds until the peaks reach the limit; null unless leaking with a known limit.</summary>
@@ -56,7 +60,7 @@ public sealed record SeriesVerdict
 
     public long Samples { get; init; }
 
-    /// <summary>Trace time of the analysis, seconds from the first sample.</summary>
+    /// <summary>When the verdict was given, on the samples' own clock (a trace's time line, a watch's seconds).</summary>
     public double AtSeconds { get; init; }
 
     public double? SlopePerMinute => SlopePerSecond * 60;

@@ -35,15 +35,16 @@
   const tbody = document.querySelector('#summary-table tbody');
   report.series.forEach((s, i) => {
     const tr = el('tr');
-    tr.dataset.name = s.name; tr.dataset.verdict = s.verdict;
-    tr.dataset.slope = s.slope_per_second ?? -Infinity; tr.dataset.ttl = s.time_to_limit_seconds ?? Infinity;
-    tr.dataset.detected = s.detected_at_seconds ?? Infinity; tr.dataset.samples = s.sample_count;
+    const v = s.verdict; // the verdict document, as --format json and the API give it
+    tr.dataset.name = s.name; tr.dataset.verdict = v.verdict;
+    tr.dataset.slope = v.slope_per_second ?? -Infinity; tr.dataset.ttl = v.time_to_limit_seconds ?? Infinity;
+    tr.dataset.detected = v.detected_at_seconds ?? Infinity; tr.dataset.samples = v.samples;
     const name = el('td'); const link = el('a', { href: '#chart-' + i }, s.name); name.appendChild(link); tr.appendChild(name);
-    const badge = el('td'); badge.appendChild(el('span', { class: 'badge ' + s.verdict }, s.verdict)); tr.appendChild(badge);
-    tr.appendChild(el('td', {}, s.rate));
-    tr.appendChild(el('td', {}, s.time_to_limit));
-    tr.appendChild(el('td', {}, s.detected_at_seconds == null ? '–' : fmtDuration(s.detected_at_seconds)));
-    tr.appendChild(el('td', {}, String(s.sample_count)));
+    const badge = el('td'); badge.appendChild(el('span', { class: 'badge ' + v.verdict }, v.verdict)); tr.appendChild(badge);
+    tr.appendChild(el('td', {}, v.rate));
+    tr.appendChild(el('td', {}, v.time_to_limit));
+    tr.appendChild(el('td', {}, v.detected_at_seconds == null ? '–' : fmtDuration(v.detected_at_seconds)));
+    tr.appendChild(el('td', {}, String(v.samples)));
     tbody.appendChild(tr);
   });
   document.querySelectorAll('#summary-table th').forEach(th => th.addEventListener('click', () => {
@@ -78,12 +79,13 @@
   const charts = document.getElementById('charts');
   report.series.forEach((s, i) => {
     const card = el('article', { class: 'card', id: 'chart-' + i });
-    const h = el('h3'); h.appendChild(el('span', { class: 'badge ' + s.verdict }, s.verdict)); h.append(' ' + s.name);
+    const v = s.verdict;
+    const h = el('h3'); h.appendChild(el('span', { class: 'badge ' + v.verdict }, v.verdict)); h.append(' ' + s.name);
     card.appendChild(h);
-    const facts = [`rate ${s.rate}`, `time to limit ${s.time_to_limit}`, `now ${fmtValue(s.unit, s.current)}`];
-    if (s.detected_at_seconds != null) facts.push(`detected at ${fmtDuration(s.detected_at_seconds)}`);
+    const facts = [`rate ${v.rate}`, `time to limit ${v.time_to_limit}`, `now ${fmtValue(s.unit, v.current)}`];
+    if (v.detected_at_seconds != null) facts.push(`detected at ${fmtDuration(v.detected_at_seconds)}`);
     card.appendChild(el('div', { class: 'facts' }, facts.join(' · ')));
-    card.appendChild(el('div', { class: 'reason' }, s.reason));
+    card.appendChild(el('div', { class: 'reason' }, v.reason));
     const holder = el('div', { class: 'chart' });
     card.appendChild(holder);
     charts.appendChild(card);
@@ -92,7 +94,7 @@
     const index = new Map(xs.map((x, k) => [x, k]));
     const column = (ts, vs) => { const c = new Array(xs.length).fill(null); ts.forEach((t, k) => { c[index.get(t)] = vs[k]; }); return c; };
     const data = [xs, column(s.t, s.v), column(s.floor_t, s.floor_v), column(s.trend_t, s.trend_high), column(s.trend_t, s.trend_mid), column(s.trend_t, s.trend_low)];
-    const detected = s.detected_at_seconds;
+    const detected = v.detected_at_seconds;
     const opts = {
       width: Math.max(280, holder.clientWidth || 800), height: 260,
       scales: { x: { time: false } },
@@ -119,7 +121,7 @@
       },
     };
     const plot = new uPlot(opts, data, holder);
-    state.charts.push({ name: s.name, verdict: s.verdict, points: s.t.length, floorPoints: s.floor_t.length, plot });
+    state.charts.push({ name: s.name, verdict: v.verdict, points: s.t.length, floorPoints: s.floor_t.length, plot });
   });
 
   // Charts follow the page width (narrow screens, print preview).

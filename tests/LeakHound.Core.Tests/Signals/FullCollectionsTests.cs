@@ -106,7 +106,7 @@ public sealed class FullCollectionsTests
     }
 
     private static SeriesVerdict HeapVerdict(Trace trace) =>
-        TraceAnalysis.Analyze(trace, DetectorOptions.Default, null).Single(v => v.Series == "dotnet_gc_heap_size_bytes");
+        TraceAnalysis.Analyze(trace, DetectorOptions.Default, _ => Limits.None).Single(v => v.Series == "dotnet_gc_heap_size_bytes");
 
     [Fact]
     public void Analyze_RebuildsTheCollectionsFromTheTrace_AsTheLiveWatchSawThem()

@@ -1,4 +1,0 @@
-namespace LeakHound.Probes.Heap;
-
-/// <summary>Live instances of one type in one heap snapshot.</summary>
-public readonly record struct TypeStats(long Count, long Bytes);

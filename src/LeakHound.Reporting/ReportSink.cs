@@ -1,0 +1,54 @@
+using LeakHound.Core.Series;
+using LeakHound.Probes.DotNet.Heap;
+using LeakHound.Watching;
+
+namespace LeakHound.Reporting;
+
+/// <summary>
+/// <c>--report</c> and <c>--png</c> of a live watch: at its end, the report of the watch's own detectors (the verdicts
+/// every other output gives), with a bounded chart history per series kept while it ran and the heap diffs it took. A
+/// report that cannot be written is a notice: it must not lose the watch's verdicts.
+/// </summary>
+public sealed class ReportSink(string? html, string? pngDirectory, string source) : IWatchSink
+{
+    private readonly Dictionary<(WatchTarget, SeriesKey), ChartHistory> _charts = [];
+    private WatchEngine? _watch;
+
+    public void OnStart(WatchEngine watch) => _watch = watch;
+
+    public void OnSample(WatchTarget target, SeriesKey key, double t, double value)
+    {
+        if (!_charts.TryGetValue((target, key), out ChartHistory? chart))
+        {
+            _charts[(target, key)] = chart = new ChartHistory();
+        }
+
+        chart.Add(t, value);
+    }
+
+    public Task OnEndAsync(WatchResult result)
+    {
+        IEnumerable<ChartedSeries> series = result.Targets.SelectMany(target => target.Detectors.Keys
+            .Where(key => _charts.ContainsKey((target, key)))
+            .Select(key => new ChartedSeries(key, target.Detectors[key], _charts[(target, key)].Points())));
+        ReportDocument report = ReportBuilder.Build(series, result.Targets[0].Detectors.Options, source, qualify: result.Targets.Count > 1) with
+        {
+            HeapDiffs = [.. result.HeapDiffs.Where(d => d.Value.Result is not null).Select(d => Table(d.Key.Label, d.Value.Result!))],
+        };
+        try
+        {
+            ReportFiles.Write(report, html, pngDirectory);
+        }
+        catch (ReportException e)
+        {
+            _watch?.Notice($"no report: {e.Message}");
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>A heap diff as report rows (the top growing types, with their retention path when one was found).</summary>
+    public static HeapDiffTable Table(string target, HeapDiffResult diff) => new(target,
+        [.. diff.Growing.Select(g => new HeapDiffRow(g.Type, g.Before.Count, g.After.Count, g.BytesGrowth,
+            g.RetentionPath is { Count: > 0 } path ? string.Join(" → ", path) : null))]);
+}

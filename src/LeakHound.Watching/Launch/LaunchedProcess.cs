@@ -1,0 +1,158 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using LeakHound.Probes.Proc;
+
+namespace LeakHound.Watching.Launch;
+
+/// <summary>A command LeakHound started: output passed through (or to a log), stopped with SIGTERM then SIGKILL.</summary>
+public sealed class LaunchedProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly List<Task> _pumps = [];
+    private readonly Stream? _log;
+    private bool _disposed;
+    private int? _exitCode;
+
+    private LaunchedProcess(Process process, Stream? log)
+    {
+        _process = process;
+        _log = log;
+    }
+
+    public int Pid => _process.Id;
+
+    public bool HasExited => _disposed || _process.HasExited;
+
+    public int? ExitCode => !_disposed && _process.HasExited ? _process.ExitCode : _exitCode;
+
+    /// <summary>Starts the command directly (no shell).</summary>
+    /// <param name="command">Program and arguments.</param>
+    /// <param name="stdoutToStderr">Send the target's stdout to our stderr, keeping our stdout for JSON.</param>
+    /// <param name="logPath">Send both of the target's streams to this file instead.</param>
+    /// <param name="environment">Extra environment variables.</param>
+    /// <exception cref="WatchException">The command cannot be started (target failed), or its log cannot be written.</exception>
+    public static LaunchedProcess Start(IReadOnlyList<string> command, bool stdoutToStderr, string? logPath, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        ProcessStartInfo info = new(command[0]) { UseShellExecute = false };
+        foreach (string arg in command.Skip(1))
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        foreach ((string key, string value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
+        }
+
+        Stream? log = null;
+        if (logPath is not null)
+        {
+            try
+            {
+                log = new FileStream(logPath, FileMode.Create, FileAccess.Write, FileShare.Read);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new WatchException($"cannot write the target log '{logPath}': {e.Message}");
+            }
+
+            info.RedirectStandardOutput = true;
+            info.RedirectStandardError = true;
+        }
+        else if (stdoutToStderr)
+        {
+            info.RedirectStandardOutput = true;
+        }
+
+        Process process;
+        try
+        {
+            process = Process.Start(info) ?? throw new WatchException($"cannot start '{command[0]}'", targetFailed: true);
+        }
+        catch (Win32Exception e)
+        {
+            log?.Dispose();
+            throw new WatchException($"cannot start '{command[0]}': {e.Message}", targetFailed: true);
+        }
+
+        LaunchedProcess launched = new(process, log);
+        if (log is not null)
+        {
+            launched._pumps.Add(Pump(process.StandardOutput.BaseStream, log));
+            launched._pumps.Add(Pump(process.StandardError.BaseStream, log));
+        }
+        else if (stdoutToStderr)
+        {
+            launched._pumps.Add(Pump(process.StandardOutput.BaseStream, Console.OpenStandardError()));
+        }
+
+        return launched;
+    }
+
+    private static Task Pump(Stream from, Stream to) => Task.Run(async () =>
+    {
+        byte[] buffer = new byte[16 * 1024];
+        int n;
+        try
+        {
+            while ((n = await from.ReadAsync(buffer)) > 0)
+            {
+                lock (to)
+                {
+                    to.Write(buffer, 0, n);
+                    to.Flush();
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            // the target or the log went away; nothing more to copy
+        }
+    });
+
+    /// <summary>Asks the target to stop (SIGTERM), waits up to <paramref name="grace"/>, then kills its whole tree.</summary>
+    public async Task StopAsync(TimeSpan grace)
+    {
+        if (_disposed)
+        {
+            return; // already stopped and released by its owner
+        }
+
+        if (!_process.HasExited)
+        {
+            _ = ProcessSignals.Send(_process.Id, ProcessSignals.SigTerm);
+            using CancellationTokenSource timeout = new(grace);
+            try
+            {
+                await _process.WaitForExitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync();
+            }
+        }
+
+        using CancellationTokenSource drain = new(TimeSpan.FromSeconds(2));
+        try
+        {
+            await Task.WhenAll(_pumps).WaitAsync(drain.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // a grandchild still holds the pipe open; do not wait for it
+        }
+    }
+
+    public void Dispose()
+    {
+        if (!_disposed && _process.HasExited)
+        {
+            _exitCode = _process.ExitCode;
+        }
+
+        _disposed = true;
+        _process.Dispose();
+        _log?.Dispose();
+    }
+}

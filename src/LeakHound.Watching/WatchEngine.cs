@@ -1,0 +1,325 @@
+using System.Collections.Concurrent;
+using LeakHound.Core.Detection;
+using LeakHound.Core.Series;
+using LeakHound.Core.Verdicts;
+using LeakHound.Probes;
+
+namespace LeakHound.Watching;
+
+/// <summary>
+/// The sampling loop every watch runs — <c>run</c>, <c>watch</c>, <c>soak</c>, <c>demo</c>, and any host that links
+/// the library: each round it reads every source of every target, feeds the targets' detectors, tells the sinks what
+/// was read and what changed, and stops when the targets exit, the time is up, or (with
+/// <see cref="WatchSettings.UntilVerdict"/>) every target is decided. The clock is a <see cref="TimeProvider"/>, so
+/// tests drive it with a fake one.
+/// </summary>
+/// <remarks>
+/// A round costs each target the same however many others there are: its sources, its own series, and a walk over its
+/// own series for verdict changes. Sinks run on the sampling thread in the order given; slow work goes to the background.
+/// </remarks>
+public sealed class WatchEngine
+{
+    private const int RecentNoticesKept = 20;
+
+    private readonly IReadOnlyList<WatchTarget> _targets;
+    private readonly IReadOnlyList<IWatchSink> _sinks;
+    private readonly TimeProvider _time;
+    private readonly ConcurrentQueue<string> _pendingNotices = new();
+    private readonly Queue<string> _recentNotices = new();
+    private readonly Lock _noticeGate = new();
+    private long _startedAt;
+    private double _lastRoundElapsed;
+    private double _lastCostlyRead = double.NegativeInfinity;
+    private volatile bool _stopRequested;
+
+    /// <param name="targets">What to watch, each with its sources and detectors.</param>
+    /// <param name="settings">How to watch.</param>
+    /// <param name="sinks">Where what is seen goes, in order.</param>
+    /// <param name="time">The clock (the system's by default).</param>
+    public WatchEngine(IReadOnlyList<WatchTarget> targets, WatchSettings settings, IEnumerable<IWatchSink> sinks, TimeProvider? time = null)
+    {
+        if (targets.Count == 0)
+        {
+            throw new ArgumentException("a watch needs at least one target", nameof(targets));
+        }
+
+        _targets = targets;
+        _sinks = [.. sinks];
+        _time = time ?? TimeProvider.System;
+        Settings = settings;
+        HeapDiffs = new HeapDiffs(this);
+    }
+
+    public IReadOnlyList<WatchTarget> Targets => _targets;
+
+    public WatchSettings Settings { get; }
+
+    /// <summary>Heap diffs of .NET targets taken during this watch (a rule's action, <c>--heapdiff-on-leak</c>).</summary>
+    public HeapDiffs HeapDiffs { get; }
+
+    /// <summary>Where this watch's time line starts: after the last stored sample when a watch is resumed.</summary>
+    public double StartAt { get; init; }
+
+    /// <summary>Rounds completed.</summary>
+    public long Rounds { get; private set; }
+
+    /// <summary>Seconds since the first round.</summary>
+    public double ElapsedSeconds => _startedAt == 0 ? 0 : _time.GetElapsedTime(_startedAt).TotalSeconds;
+
+    /// <summary>Now on the watch's time line (the time of the samples).</summary>
+    public double Now => StartAt + ElapsedSeconds;
+
+    public StopReason? StoppedBecause { get; private set; }
+
+    /// <summary>The latest notices, oldest first (the live view shows the newest).</summary>
+    public IReadOnlyList<string> RecentNotices
+    {
+        get
+        {
+            lock (_noticeGate)
+            {
+                return [.. _recentNotices];
+            }
+        }
+    }
+
+    /// <summary>Tells every sink something people should know; from any thread (delivered on the sampling thread).</summary>
+    public void Notice(string message) => _pendingNotices.Enqueue(message);
+
+    /// <summary>Ends the watch after the current round (a host shutting down, a test).</summary>
+    public void RequestStop() => _stopRequested = true;
+
+    /// <summary>Runs rounds until a stop condition, then ends every sink with the result.</summary>
+    public async Task<WatchResult> RunAsync(CancellationToken cancel)
+    {
+        _startedAt = _time.GetTimestamp();
+        foreach (IWatchSink sink in _sinks)
+        {
+            sink.OnStart(this);
+        }
+
+        DeliverNotices();
+        using PeriodicTimer timer = new(TimeSpan.FromSeconds(Settings.IntervalSeconds), _time);
+        StoppedBecause = await LoopAsync(timer, cancel);
+        await StopLaunchedAsync();
+        foreach (IWatchSink sink in _sinks)
+        {
+            await sink.OnStoppedAsync(this);
+            DeliverNotices();
+        }
+
+        IReadOnlyDictionary<WatchTarget, HeapDiffOutcome> diffs = await HeapDiffs.CollectAsync(TimeSpan.FromSeconds(60));
+        DeliverNotices();
+        // The watch covers its rounds: the time of the last one, not when the result was put together.
+        WatchResult result = new(_targets, StoppedBecause.Value, _lastRoundElapsed, diffs);
+        foreach (IWatchSink sink in _sinks)
+        {
+            await sink.OnEndAsync(result);
+            DeliverNotices();
+        }
+
+        return result;
+    }
+
+    private async Task<StopReason> LoopAsync(PeriodicTimer timer, CancellationToken cancel)
+    {
+        while (true)
+        {
+            await RoundAsync(cancel);
+            if (StopCondition() is { } reason)
+            {
+                return reason;
+            }
+
+            if (_time is Replay.ReplayClock replay)
+            {
+                // A replay does not wait: its next round is the next interval of the recording.
+                replay.Advance(TimeSpan.FromSeconds(Settings.IntervalSeconds));
+                if (cancel.IsCancellationRequested)
+                {
+                    return StopReason.Cancelled;
+                }
+
+                continue;
+            }
+
+            try
+            {
+                if (!await timer.WaitForNextTickAsync(cancel))
+                {
+                    return StopReason.Cancelled;
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                return StopReason.Cancelled;
+            }
+        }
+    }
+
+    /// <summary>One round: every target read and recorded, changes and notices told, the round's end told.</summary>
+    private async Task RoundAsync(CancellationToken cancel)
+    {
+        _lastRoundElapsed = ElapsedSeconds;
+        double t = StartAt + _lastRoundElapsed;
+        bool costly = t - _lastCostlyRead >= Settings.PssEverySeconds;
+        if (costly)
+        {
+            _lastCostlyRead = t;
+        }
+
+        foreach (WatchTarget target in _targets)
+        {
+            if (target.Exited)
+            {
+                continue;
+            }
+
+            IReadOnlyList<SignalReadings> readings = await target.ReadAsync(t, costly, cancel);
+            if (target.Tree.Ended)
+            {
+                target.Exited = true;
+                target.ExitedAtSeconds = t;
+                foreach (IWatchSink sink in _sinks)
+                {
+                    sink.OnTargetExited(target);
+                }
+
+                continue;
+            }
+
+            Record(target, t, readings);
+        }
+
+        foreach (WatchTarget target in _targets)
+        {
+            ReportChanges(target, t);
+        }
+
+        DeliverNotices();
+        Rounds++;
+        foreach (IWatchSink sink in _sinks)
+        {
+            sink.OnRoundEnd(this);
+        }
+
+        DeliverNotices(); // what the sinks said at the round's end (a rule fired) is told now, not a round later
+    }
+
+    private void Record(WatchTarget target, double t, IReadOnlyList<SignalReadings> readings)
+    {
+        foreach (SignalReadings read in readings)
+        {
+            foreach (double live in read.FullCollections)
+            {
+                target.Detectors.Collections.Add(t, live);
+            }
+        }
+
+        foreach (SignalReadings read in readings)
+        {
+            foreach ((string name, double value, double at) in read.Values)
+            {
+                SeriesKey key = target.KeyOf(name);
+                if (target.Detectors.Record(key, at, value) is null)
+                {
+                    continue; // a per-process series over the cap
+                }
+
+                target.Track(key).Saw(at, value, Rounds);
+                foreach (IWatchSink sink in _sinks)
+                {
+                    sink.OnSample(target, key, at, value);
+                }
+            }
+
+            foreach (string notice in read.Notices)
+            {
+                Notice(notice);
+            }
+        }
+    }
+
+    /// <summary>Tells the sinks of every series whose verdict changed this round.</summary>
+    private void ReportChanges(WatchTarget target, double t)
+    {
+        foreach ((SeriesKey key, SeriesTrack track) in target.Tracks)
+        {
+            if (track.Round != Rounds)
+            {
+                continue; // no sample this round: no new verdict
+            }
+
+            SeriesVerdict now = target.Detectors[key].Current;
+            if (now.Verdict == track.Verdict)
+            {
+                continue;
+            }
+
+            Verdict before = track.Verdict;
+            track.Verdict = now.Verdict;
+            track.VerdictSince = t;
+            foreach (IWatchSink sink in _sinks)
+            {
+                sink.OnVerdictChange(target, key, before, now);
+            }
+        }
+    }
+
+    private StopReason? StopCondition()
+    {
+        if (_stopRequested)
+        {
+            return StopReason.Cancelled;
+        }
+
+        if (_targets.All(t => t.Exited))
+        {
+            return StopReason.TargetsExited;
+        }
+
+        if (Settings.DurationSeconds is { } d && _lastRoundElapsed >= d - 1e-9)
+        {
+            return StopReason.Duration;
+        }
+
+        if (Settings.UntilVerdict && _targets.Where(t => !t.Exited).All(t => t.IsDecided()) && !_sinks.Any(s => s.HoldsTheWatch(this)))
+        {
+            return StopReason.Verdict;
+        }
+
+        return null;
+    }
+
+    private void DeliverNotices()
+    {
+        while (_pendingNotices.TryDequeue(out string? message))
+        {
+            lock (_noticeGate)
+            {
+                _recentNotices.Enqueue(message);
+                while (_recentNotices.Count > RecentNoticesKept)
+                {
+                    _recentNotices.Dequeue();
+                }
+            }
+
+            foreach (IWatchSink sink in _sinks)
+            {
+                sink.OnNotice(message);
+            }
+        }
+    }
+
+    /// <summary>A launched target ends with its watch: stopped cleanly (SIGTERM, then SIGKILL after 5 s).</summary>
+    private async Task StopLaunchedAsync()
+    {
+        foreach (WatchTarget target in _targets)
+        {
+            if (target.Launched is { } launched)
+            {
+                await launched.StopAsync(TimeSpan.FromSeconds(5));
+            }
+        }
+    }
+}

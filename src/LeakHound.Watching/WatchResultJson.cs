@@ -1,0 +1,75 @@
+using System.Text.Json;
+using LeakHound.Core.Verdicts;
+using LeakHound.Probes.DotNet.Heap;
+
+namespace LeakHound.Watching;
+
+/// <summary>
+/// The watch result document (<c>docs/schema/leakhound.schema.json</c>, <c>$defs/result</c>): how the watch ended, its
+/// targets with their limits and heap diffs, and every final verdict in the one verdict form. <c>run</c>, <c>watch</c>,
+/// <c>demo</c>, <c>replay</c> and <c>soak</c> print it with <c>--format json</c>.
+/// </summary>
+public static class WatchResultJson
+{
+    /// <param name="w">Where to write.</param>
+    /// <param name="command">The command that watched.</param>
+    /// <param name="result">How the watch ended.</param>
+    /// <param name="exitCode">The exit code the command ends with.</param>
+    /// <param name="extra">More properties of the document (a soak's comparison with its base).</param>
+    public static void Write(Utf8JsonWriter w, string command, WatchResult result, int exitCode, Action<Utf8JsonWriter>? extra = null)
+    {
+        w.WriteStartObject();
+        w.WriteString("command", command);
+        w.WriteNumber("duration_seconds", Math.Round(result.DurationSeconds, 3));
+        w.WriteString("stopped_because", result.StoppedBecause.ToName());
+        w.WriteNumber("exit_code", exitCode);
+        w.WriteStartArray("targets");
+        foreach (WatchTarget t in result.Targets)
+        {
+            WriteTarget(w, t, result.HeapDiffs.GetValueOrDefault(t));
+        }
+
+        w.WriteEndArray();
+        w.WriteStartArray("verdicts");
+        foreach ((_, SeriesVerdict verdict) in result.Verdicts)
+        {
+            VerdictJson.Write(w, verdict);
+        }
+
+        w.WriteEndArray();
+        extra?.Invoke(w);
+        w.WriteEndObject();
+    }
+
+    private static void WriteTarget(Utf8JsonWriter w, WatchTarget t, HeapDiffOutcome? diff)
+    {
+        w.WriteStartObject();
+        w.WriteString("label", t.Label);
+        if (t.RootPid > 0) { w.WriteNumber("pid", t.RootPid); } else { w.WriteNull("pid"); }
+        w.WriteNumber("max_processes", t.MaxProcesses);
+        VerdictJson.Number(w, "exited_at_seconds", t.ExitedAtSeconds);
+        if (t.Launched?.ExitCode is { } x) { w.WriteNumber("target_exit_code", x); } else { w.WriteNull("target_exit_code"); }
+        Core.Detection.Limits limits = t.Detectors.Limits;
+        VerdictJson.Number(w, "memory_limit_bytes", limits.MemoryBytes);
+        if (limits.MemorySource is { } source) { w.WriteString("memory_limit_source", source); } else { w.WriteNull("memory_limit_source"); }
+        VerdictJson.Number(w, "descriptor_limit", limits.Descriptors);
+        VerdictJson.Number(w, "task_limit", limits.Tasks);
+        if (diff is not null)
+        {
+            w.WritePropertyName("heap_diff");
+            if (diff.Result is null)
+            {
+                w.WriteNullValue();
+            }
+            else
+            {
+                w.WriteStartObject();
+                w.WriteNumber("started_at_seconds", diff.StartedAtSeconds);
+                HeapDiffJson.WriteProperties(w, diff.Result);
+                w.WriteEndObject();
+            }
+        }
+
+        w.WriteEndObject();
+    }
+}

@@ -1,0 +1,199 @@
+using LeakHound.Core.Detection;
+using LeakHound.Core.Series;
+using LeakHound.Probes;
+using LeakHound.Probes.Cgroups;
+using LeakHound.Probes.DotNet.EventPipe;
+using LeakHound.Probes.Prometheus;
+using LeakHound.Probes.Proc;
+using LeakHound.Watching.Launch;
+
+namespace LeakHound.Watching;
+
+/// <summary>
+/// One target of a watch: a process tree (launched or attached), the sources its signals come from, its detectors with
+/// its own limits, and what the watch remembers of each series.
+/// </summary>
+public sealed class WatchTarget : IDisposable
+{
+    private readonly List<ISignalSource> _sources = [];
+    private readonly List<SignalReadings> _readings = [];
+    private readonly Dictionary<string, SeriesKey> _keys = new(StringComparer.Ordinal);
+    private readonly Dictionary<SeriesKey, SeriesTrack> _tracks = [];
+
+    /// <param name="label">How people see it: "node (4242)".</param>
+    /// <param name="tree">Its process tree; the target ends when the tree does.</param>
+    /// <param name="detectors">Its detectors, with its limits.</param>
+    /// <param name="launched">The process LeakHound started, for <c>run</c>; null when attached.</param>
+    public WatchTarget(string label, ISignalSource tree, DetectorSet detectors, LaunchedProcess? launched = null)
+    {
+        Label = label;
+        Tree = tree;
+        Detectors = detectors;
+        Launched = launched;
+        AddSource(tree);
+    }
+
+    /// <summary>How people see it ("node (4242)"); also the target of its series' keys.</summary>
+    public string Label { get; }
+
+    /// <summary>The process tree: its end is the target's end.</summary>
+    public ISignalSource Tree { get; }
+
+    /// <summary>Every source, the tree first.</summary>
+    public IReadOnlyList<ISignalSource> Sources => _sources;
+
+    public DetectorSet Detectors { get; }
+
+    public LaunchedProcess? Launched { get; }
+
+    /// <summary>The process whose runtime is read and that a stop rule signals (the launched process or the given PID).</summary>
+    public int RootPid { get; init; }
+
+    public bool Exited { get; internal set; }
+
+    public double? ExitedAtSeconds { get; internal set; }
+
+    /// <summary>The most processes the tree had at once.</summary>
+    public int MaxProcesses => (Tree as ProcTreeSource)?.MaxProcesses ?? 1;
+
+    /// <summary>The .NET runtime counters, when the root is a .NET process (null when not read).</summary>
+    public RuntimeCounterSource? Runtime => _sources.OfType<RuntimeCounterSource>().FirstOrDefault();
+
+    /// <summary>What the watch remembers of each series, in the order they appeared.</summary>
+    public IReadOnlyDictionary<SeriesKey, SeriesTrack> Tracks => _tracks;
+
+    public void AddSource(ISignalSource source)
+    {
+        _sources.Add(source);
+        _readings.Add(new SignalReadings(0));
+    }
+
+    /// <summary>
+    /// Reads every source for one round, each into its own readings (reused from round to round). Sources run side by
+    /// side (scrapes wait on the network); the tree is read first, so that a runtime source sees this round's memory.
+    /// </summary>
+    public async ValueTask<IReadOnlyList<SignalReadings>> ReadAsync(double t, bool readCostly, CancellationToken cancel)
+    {
+        ValueTask[]? pending = null;
+        for (int i = 0; i < _sources.Count; i++)
+        {
+            _readings[i].Reset(t, readCostly);
+            ValueTask read = _sources[i].ReadAsync(_readings[i], cancel);
+            if (!read.IsCompletedSuccessfully)
+            {
+                (pending ??= new ValueTask[_sources.Count])[i] = read;
+            }
+        }
+
+        if (pending is not null)
+        {
+            foreach (ValueTask read in pending)
+            {
+                await read;
+            }
+        }
+
+        return _readings;
+    }
+
+    /// <summary>The key of a series name read from a source (created once per name).</summary>
+    public SeriesKey KeyOf(string name)
+    {
+        if (!_keys.TryGetValue(name, out SeriesKey? key))
+        {
+            key = SeriesKey.Of(name, Label);
+            _keys[name] = key;
+        }
+
+        return key;
+    }
+
+    internal SeriesTrack Track(SeriesKey key)
+    {
+        if (!_tracks.TryGetValue(key, out SeriesTrack? track))
+        {
+            track = new SeriesTrack();
+            _tracks[key] = track;
+        }
+
+        return track;
+    }
+
+    /// <summary>
+    /// True when the target's conclusion is reached: a series leaks, or every resource series (its memory and counts as
+    /// a whole; PSS, read only now and then, never holds a watch up) has a settled verdict.
+    /// </summary>
+    public bool IsDecided()
+    {
+        bool any = false;
+        foreach ((SeriesKey key, SeriesTrack track) in _tracks)
+        {
+            if (track.Verdict == Core.Verdicts.Verdict.Leak)
+            {
+                return true;
+            }
+
+            if (key.IsResource)
+            {
+                any = true;
+                if (!track.IsSettled)
+                {
+                    return false;
+                }
+            }
+        }
+
+        return any;
+    }
+
+    /// <summary>
+    /// A target for a process tree with its own limits: its cgroup's memory limit (or --limit, or the machine's), its
+    /// descriptor and task limits, and its .NET runtime counters when it is a .NET process and they are wanted.
+    /// </summary>
+    /// <exception cref="WatchException">No such process, or its /proc entry cannot be read (target failed).</exception>
+    public static WatchTarget ForProcess(string label, int pid, WatchSettings settings, LaunchedProcess? launched = null)
+    {
+        ProcessTreeSampler sampler;
+        try
+        {
+            sampler = new ProcessTreeSampler([pid], settings.IncludeChildren);
+        }
+        catch (ProcessNotFoundException e)
+        {
+            throw new WatchException(e.Message, targetFailed: true);
+        }
+
+        MemoryLimit memory = settings.LimitBytes is { } l ? new MemoryLimit(l, "--limit") : MemoryLimits.ForProcess(pid);
+        Limits limits = new(memory.Bytes, FdLimit.ForProcess(pid), TaskLimit.ForProcess(pid), memory.Source);
+        ProcTreeSource tree = new(sampler, settings.PerProcess);
+        WatchTarget target = new(label, tree, new DetectorSet(settings.Detector, limits), launched) { RootPid = pid };
+        if (settings.RuntimeCounters)
+        {
+            target.AddSource(new RuntimeCounterSource(pid, label, settings.IntervalSeconds,
+                () => tree.Latest?.Processes.FirstOrDefault(p => p.Pid == pid)?.RssBytes));
+        }
+
+        return target;
+    }
+
+    /// <summary>Scrapes the settings' Prometheus endpoints every round as part of this target (their series narrowed by its patterns).</summary>
+    public void Scrape(WatchSettings settings)
+    {
+        TimeSpan timeout = TimeSpan.FromSeconds(Math.Clamp(settings.IntervalSeconds * 0.8, 0.2, 10));
+        Func<string, bool>? filter = SeriesPattern.AnyOf(settings.MetricPatterns);
+        foreach (Uri url in settings.MetricsUrls)
+        {
+            AddSource(new ScrapeSource(new MetricsScraper(url, timeout, filter)));
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (ISignalSource source in _sources)
+        {
+            source.Dispose();
+        }
+
+        Launched?.Dispose();
+    }
+}

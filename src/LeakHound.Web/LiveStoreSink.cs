@@ -1,0 +1,32 @@
+using LeakHound.Core.Series;
+using LeakHound.Watching;
+
+namespace LeakHound.Web;
+
+/// <summary>Feeds the dashboard's store from a watch: samples as they come, verdicts at the end of each round.</summary>
+public sealed class LiveStoreSink(LiveStore store) : IWatchSink
+{
+    private readonly Dictionary<WatchTarget, int> _ids = [];
+
+    public LiveStore Store { get; } = store;
+
+    public void OnStart(WatchEngine watch)
+    {
+        foreach (WatchTarget target in watch.Targets)
+        {
+            _ids[target] = Store.AddTarget(target.Label, target.RootPid > 0 ? target.RootPid : null);
+        }
+    }
+
+    public void OnSample(WatchTarget target, SeriesKey key, double t, double value) => Store.Append(_ids[target], t, key.Name, value);
+
+    public void OnRoundEnd(WatchEngine watch)
+    {
+        foreach (WatchTarget target in watch.Targets)
+        {
+            Store.EndRound(_ids[target], target.Detectors.Verdicts(final: false), target.Exited);
+        }
+
+        Store.Publish();
+    }
+}
