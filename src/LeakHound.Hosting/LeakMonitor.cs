@@ -49,6 +49,11 @@ public sealed class LeakMonitor
         ImmutableArray<SeriesVerdict> verdicts;
         lock (_gate)
         {
+            foreach (double live in readings.FullCollections)
+            {
+                _detectors.Collections.Add(readings.T, live); // as a watch does: the managed heap's evidence
+            }
+
             foreach (Reading r in readings.Values)
             {
                 if (!_keys.TryGetValue(r.Series, out SeriesKey? key))

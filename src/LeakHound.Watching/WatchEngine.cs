@@ -28,6 +28,7 @@ public sealed class WatchEngine
     private readonly Queue<string> _recentNotices = new();
     private readonly Lock _noticeGate = new();
     private long _startedAt;
+    private bool _started;
     private double _lastRoundElapsed;
     private double _lastCostlyRead = double.NegativeInfinity;
     private volatile bool _stopRequested;
@@ -64,7 +65,7 @@ public sealed class WatchEngine
     public long Rounds { get; private set; }
 
     /// <summary>Seconds since the first round.</summary>
-    public double ElapsedSeconds => _startedAt == 0 ? 0 : _time.GetElapsedTime(_startedAt).TotalSeconds;
+    public double ElapsedSeconds => _started ? _time.GetElapsedTime(_startedAt).TotalSeconds : 0; // a replay's clock starts at timestamp 0
 
     /// <summary>Now on the watch's time line (the time of the samples).</summary>
     public double Now => StartAt + ElapsedSeconds;
@@ -93,6 +94,7 @@ public sealed class WatchEngine
     public async Task<WatchResult> RunAsync(CancellationToken cancel)
     {
         _startedAt = _time.GetTimestamp();
+        _started = true;
         foreach (IWatchSink sink in _sinks)
         {
             sink.OnStart(this);

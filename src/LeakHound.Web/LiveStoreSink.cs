@@ -29,4 +29,16 @@ public sealed class LiveStoreSink(LiveStore store) : IWatchSink
 
         Store.Publish();
     }
+
+    /// <summary>The final word (a paged leak stays a leak), so a dashboard left up after the watch shows what the summary says.</summary>
+    public Task OnEndAsync(WatchResult result)
+    {
+        foreach (WatchTarget target in result.Targets)
+        {
+            Store.EndRound(_ids[target], [.. result.VerdictsOf(target)], target.Exited);
+        }
+
+        Store.Publish();
+        return Task.CompletedTask;
+    }
 }

@@ -7,7 +7,17 @@ internal sealed class JsonVerdicts(JsonDocument doc)
 {
     public JsonElement Root => doc.RootElement;
 
-    public static JsonVerdicts Parse(string stdout) => new(JsonDocument.Parse(stdout));
+    /// <summary>Parses a command's JSON document, validated against docs/schema: a watch's result or an analysis.</summary>
+    public static JsonVerdicts Parse(string stdout)
+    {
+        JsonDocument doc = JsonDocument.Parse(stdout);
+        if (doc.RootElement.TryGetProperty("command", out JsonElement command) && doc.RootElement.TryGetProperty("verdicts", out _))
+        {
+            SchemaCheck.Assert(stdout, command.GetString() == "analyze" ? "analysis" : "result");
+        }
+
+        return new(doc);
+    }
 
     public JsonElement Series(string series, string? targetSuffix = null) =>
         Root.GetProperty("verdicts").EnumerateArray().First(v =>

@@ -49,6 +49,7 @@ public sealed class RulesTests
 
         Assert.True(r.ExitCode == 1, r.ToString());
         string body = Assert.Single(bodies);
+        SchemaCheck.Assert(body, "ruleEvent");
         JsonElement payload = JsonDocument.Parse(body).RootElement;
         Assert.Equal("page", payload.GetProperty("rule").GetString());
         Assert.Equal("rss", payload.GetProperty("series").GetString());

@@ -162,4 +162,20 @@ public sealed class WatchEngineTests
 
         Assert.Equal([1000.0, 1001, 1002, 1003], sink.Samples.Where(s => s.Key.Signal == "rss").Select(s => s.T));
     }
+
+    /// <summary>A replay's clock starts at timestamp 0 and moves only when the engine asks: the watch must still advance and end.</summary>
+    [Fact]
+    public async Task AReplay_RunsEveryRoundOfItsTrace_AndEnds()
+    {
+        Core.Traces.Trace trace = Core.Traces.Trace.From(Enumerable.Range(0, 300).Select(t => (100.0 + t, "rss", 1e6 + 1e4 * t)));
+        IReadOnlyList<WatchTarget> targets = Replay.ReplayTargets.From(trace, Drive.Fast, _ => Core.Detection.Limits.None, "trace.csv");
+        RecordingSink sink = new();
+        WatchEngine engine = new(targets, new WatchSettings { Detector = Drive.Fast }, [sink], new Replay.ReplayClock()) { StartAt = Replay.ReplayTargets.StartOf(trace) };
+
+        WatchResult result = await engine.RunAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(StopReason.TargetsExited, result.StoppedBecause);
+        Assert.Equal(Enumerable.Range(0, 300).Select(t => 100.0 + t), sink.Samples.Select(s => s.T));
+        Assert.Equal(Core.Detection.TraceAnalysis.Analyze(trace, Drive.Fast, _ => Core.Detection.Limits.None).Single(), result.Verdicts.Single().Verdict with { Target = "" });
+    }
 }

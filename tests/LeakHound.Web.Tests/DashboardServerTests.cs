@@ -28,7 +28,9 @@ public sealed class DashboardServerTests
         Assert.Equal("bytes", rss.GetProperty("unit").GetString());
         Assert.StartsWith("+", rss.GetProperty("verdict").GetProperty("rate").GetString());
 
-        JsonElement verdicts = JsonDocument.Parse(await http.GetStringAsync("/api/verdicts")).RootElement.GetProperty("verdicts");
+        string verdictsJson = await http.GetStringAsync("/api/verdicts");
+        SchemaCheck.Assert(verdictsJson, "apiVerdicts");
+        JsonElement verdicts = JsonDocument.Parse(verdictsJson).RootElement.GetProperty("verdicts");
         Assert.Equal(2, verdicts.GetArrayLength());
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/api/series/99")).StatusCode);
 
@@ -62,6 +64,7 @@ public sealed class DashboardServerTests
         }
         while (line is not null && !line.StartsWith("data: ", StringComparison.Ordinal));
 
+        SchemaCheck.Assert(line!["data: ".Length..], "round");
         JsonElement round = JsonDocument.Parse(line!["data: ".Length..]).RootElement;
         Assert.Equal(1234, round.GetProperty("points")[0][2].GetDouble());
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType!.MediaType);
