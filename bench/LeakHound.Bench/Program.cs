@@ -21,6 +21,13 @@ if (what is "detection" or "all")
     Console.WriteLine(DetectionBenchmark.Run());
 }
 
+if (what is "targets" or "all")
+{
+    Console.WriteLine("## Many targets");
+    int[] counts = args.Length > 1 ? [.. args[1].Split(',').Select(int.Parse)] : [100, 500, 1000];
+    Console.WriteLine(LeakHound.Bench.Targets.TargetsBenchmark.Run(counts));
+}
+
 if (what is "sampling" or "all")
 {
     Console.WriteLine("## Sampling cost");

@@ -48,7 +48,9 @@ public sealed class CompareTests
         string junit = Path.Combine(Path.GetTempPath(), $"leakhound-junit-{Guid.NewGuid():N}.xml");
 
         ProcessResult regression = await CliRunner.RunAsync(["compare", traces[0], traces[1], .. Judging, "--format", "json", "--junit", junit]);
-        ProcessResult same = await CliRunner.RunAsync(["compare", traces[1], traces[2], .. Judging, "--format", "json"]);
+        // Two runs of one build on a loaded 2-core machine differ by up to 15% of their rate (+250 vs +290 KB/s seen in
+        // CI, ~2.4 MiB/min here): "no difference" can only be claimed against a negligible growth above that spread.
+        ProcessResult same = await CliRunner.RunAsync(["compare", traces[1], traces[2], .. Judging.Select(a => a == "5%/min" ? "10%/min" : a), "--format", "json"]);
 
         Assert.True(regression.ExitCode == 1, regression.ToString());
         JsonElement rss = Comparison(regression.Stdout, "rss");
