@@ -19,9 +19,12 @@ public static class ReportBuilder
     public const int MaxChartPoints = 4000;
 
     /// <summary>A trace's report: its series replayed into one detector set per target (with each target's limits).</summary>
-    public static ReportDocument FromTrace(Trace trace, DetectorOptions options, Func<string, Limits> limits, string source, Func<string, bool>? filter = null)
+    public static ReportDocument FromTrace(Trace trace, DetectorOptions options, Func<string, Limits> limits, string source, Func<string, bool>? filter = null) =>
+        FromReplay(trace, TraceAnalysis.Replay(trace, options, limits, filter), options, source);
+
+    /// <summary>The report of a trace already replayed (<see cref="TraceAnalysis.Replay"/>): its detectors, the trace's points.</summary>
+    public static ReportDocument FromReplay(Trace trace, IReadOnlyDictionary<string, DetectorSet> sets, DetectorOptions options, string source)
     {
-        IReadOnlyDictionary<string, DetectorSet> sets = TraceAnalysis.Replay(trace, options, limits, filter);
         IEnumerable<ChartedSeries> series = sets.Values.SelectMany(set => set.Keys.Select(key =>
             new ChartedSeries(key, set[key], [.. trace[Recorded(key)].Where(s => double.IsFinite(s.Value)).Select(s => (s.T, s.Value))])));
         return Build(series, options, source, qualify: sets.Count > 1);

@@ -13,7 +13,7 @@ public sealed class HeapDiffCommandTests
         {
             await Task.Delay(1500);
             ProcessResult r = await CliRunner.RunAsync(["heapdiff", "--pid", target.Id.ToString(), "--interval", "2s", "--format", "json", "--top", "5"], 90);
-            return (r, r.Stdout.Length > 0 ? JsonDocument.Parse(r.Stdout) : null);
+            return (r, r.Stdout.Length > 0 ? JsonVerdicts.Parse(r.Stdout).Document : null);
         }
         finally
         {

@@ -7,15 +7,20 @@ internal sealed class JsonVerdicts(JsonDocument doc)
 {
     public JsonElement Root => doc.RootElement;
 
-    /// <summary>Parses a command's JSON document, validated against docs/schema: a watch's result or an analysis.</summary>
+    public JsonDocument Document => doc;
+
+    /// <summary>Parses a command's JSON document, validated against the definition docs/schema has for its command.</summary>
     public static JsonVerdicts Parse(string stdout)
     {
         JsonDocument doc = JsonDocument.Parse(stdout);
-        if (doc.RootElement.TryGetProperty("command", out JsonElement command) && doc.RootElement.TryGetProperty("verdicts", out _))
+        string command = doc.RootElement.GetProperty("command").GetString()!;
+        SchemaCheck.Assert(stdout, command switch
         {
-            SchemaCheck.Assert(stdout, command.GetString() == "analyze" ? "analysis" : "result");
-        }
-
+            "analyze" => "analysis",
+            "compare" or "scan" or "heapdiff" or "history" => command,
+            "soak" when doc.RootElement.TryGetProperty("growth", out _) => "iterations",
+            _ => "result",
+        });
         return new(doc);
     }
 

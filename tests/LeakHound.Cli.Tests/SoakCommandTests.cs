@@ -43,12 +43,19 @@ public sealed class SoakCommandTests
     {
         // 28 s of a +1-per-100-ms staircase: under CI load the fixture's timer drifts, its residuals are serially
         // correlated and 18 s of it once stayed at 99.6 % after the correction for that (see TrendTest).
+        string junit = Path.Combine(Path.GetTempPath(), $"leakhound-junit-{Guid.NewGuid():N}.xml");
         ProcessResult r = await CliRunner.RunAsync(["soak", "--target", $"node {CliRunner.Fixture("node/fd-leak.js")} 100 60", "--ready-after", "0.5s",
-            "--warmup", "2s", "--duration", "30s", "--min-span", "6s", "--interval", "0.1s", "--format", "json"], 90);
+            "--warmup", "2s", "--duration", "30s", "--min-span", "6s", "--interval", "0.1s", "--format", "json", "--junit", junit], 90);
 
         Assert.True(r.ExitCode == 1, r.ToString());
         Assert.True(JsonVerdicts.Parse(r.Stdout).Verdict("fds") == "leak", r.ToString());
         Assert.Equal("duration", JsonVerdicts.Parse(r.Stdout).Root.GetProperty("stopped_because").GetString());
+
+        // The JUnit file comes from the watch's end (a sink): the leaking signal fails, its suite counts the warm-up too.
+        XElement suite = XDocument.Load(junit).Descendants("testsuite").Single();
+        XElement fds = suite.Elements("testcase").Single(c => (string?)c.Attribute("name") == "fds");
+        Assert.Equal("leak", (string?)fds.Element("failure")?.Attribute("type"));
+        Assert.True(double.Parse((string)suite.Attribute("time")!, System.Globalization.CultureInfo.InvariantCulture) >= 29, suite.ToString());
     }
 
     [Fact]

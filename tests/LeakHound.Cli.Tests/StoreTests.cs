@@ -13,7 +13,7 @@ public sealed class StoreTests
     {
         ProcessResult r = await CliRunner.RunAsync("history", "--store", store, "--format", "json");
         Assert.True(r.ExitCode == 0, r.ToString());
-        return [.. JsonDocument.Parse(r.Stdout).RootElement.GetProperty("watches").EnumerateArray()];
+        return [.. JsonVerdicts.Parse(r.Stdout).Root.GetProperty("watches").EnumerateArray()];
     }
 
     [Fact]
@@ -172,7 +172,7 @@ public sealed class StoreTests
         JsonElement watch = Assert.Single(await History(store));
         ProcessResult analyzed = await CliRunner.RunAsync("analyze", "--store", store, "--watch", watch.GetProperty("id").GetInt64().ToString(), "--format", "json");
         Assert.True(analyzed.ExitCode == 0, analyzed.ToString());
-        Assert.Equal(watch.GetProperty("samples").GetInt64(), JsonDocument.Parse(analyzed.Stdout).RootElement.GetProperty("samples").GetInt64());
+        Assert.Equal(watch.GetProperty("samples").GetInt64(), JsonVerdicts.Parse(analyzed.Stdout).Root.GetProperty("samples").GetInt64());
 
         // Writing: an explicit --store is a usage error that names the cause, before anything is started.
         ProcessResult refused = await CliRunner.RunAsync("run", "--store", store, "--interval", "0.1s", "--duration", "1s", "--", "sleep", "5");

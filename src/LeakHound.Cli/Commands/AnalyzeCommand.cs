@@ -69,7 +69,9 @@ internal static class AnalyzeCommand
         }
 
         Func<string, bool>? filter = CommonOptions.SeriesFilter(parse);
-        IReadOnlyList<SeriesVerdict> verdicts = TraceAnalysis.Analyze(trace, options, _ => limits, filter);
+        // One replay gives the verdicts and the report's charts alike.
+        IReadOnlyDictionary<string, DetectorSet> sets = TraceAnalysis.Replay(trace, options, _ => limits, filter);
+        IReadOnlyList<SeriesVerdict> verdicts = [.. sets.Values.SelectMany(set => set.Verdicts(final: true))];
         if (verdicts.Count == 0)
         {
             throw new LeakHoundException($"no series of '{path}' matches --series (it has: {string.Join(", ", trace.SeriesNames.Take(10))})");
@@ -80,7 +82,7 @@ internal static class AnalyzeCommand
         string? png = parse.GetValue(CommonOptions.Png);
         if (html is not null || png is not null)
         {
-            ReportFiles.Write(ReportBuilder.FromTrace(trace, options, _ => limits, path, filter), html, png);
+            ReportFiles.Write(ReportBuilder.FromReplay(trace, sets, options, path), html, png);
         }
 
         if (json)

@@ -24,6 +24,7 @@ internal static class HistoryCommand
             {
                 Console.WriteLine(JsonSerializer.Serialize(new
                 {
+                    command = "history",
                     store = store.Path,
                     watches = watches.Select(w => new
                     {

@@ -19,7 +19,7 @@ internal static class WatchRunner
     /// <param name="targets">What to watch (the caller disposes them).</param>
     /// <param name="cancel">Ctrl-C.</param>
     /// <param name="ending">The exit code and anything more to show at the end.</param>
-    /// <param name="extraSinks">More outputs (a soak's JUnit).</param>
+    /// <param name="extraSinks">More outputs (a soak's JUnit), after the final verdicts are shown.</param>
     /// <param name="time">The clock: the system's, or a replay's.</param>
     /// <param name="startAt">Where the watch's time line starts (a replay: its trace's first sample).</param>
     /// <exception cref="WatchException">An output cannot be opened (exit 2), before anything is watched.</exception>
@@ -44,8 +44,6 @@ internal static class WatchRunner
             request.ReportPath is null && request.PngDirectory is null ? null
                 : new ReportSink(request.ReportPath, request.PngDirectory, $"{request.Command} {string.Join(", ", targets.Select(t => t.Label))}"),
         }.OfType<IWatchSink>());
-        sinks.AddRange(extraSinks ?? []);
-
         (IWatchSink? view, Func<bool> showing) = ChooseView(request, human, time is Watching.Replay.ReplayClock);
         if (view is not null)
         {
@@ -55,6 +53,7 @@ internal static class WatchRunner
         sinks.Add(new NoticePrinter(Console.Error, showing));
         WatchSummary summary = new(request.Command, request.Json, human, ending);
         sinks.Add(summary);
+        sinks.AddRange(extraSinks ?? []); // after the summary: a file that cannot be written loses no verdict on the terminal
 
         WatchEngine engine = new(targets, request.Watch, sinks, time) { StartAt = store is { StartAt: > 0 } ? store.StartAt : startAt };
         await engine.RunAsync(cancel);

@@ -80,34 +80,24 @@ internal static class SoakCommand
 
             SoakService candidate = watched[^1];
             baseService ??= s.SideBySide ? watched[0] : null;
-            IReadOnlyList<GrowthComparison> comparisons = [];
+            // The comparison is made once, for the exit code, the summary and the JUnit file alike.
+            Lazy<IReadOnlyList<GrowthComparison>> comparisons = new(() => baseService is null ? [] : Compare(baseService.Target.Detectors, candidate.Target.Detectors));
             WatchEnding ending = new()
             {
-                Decide = result =>
-                {
-                    if (baseService is null)
-                    {
-                        return SoakOutcome.Of(result.VerdictsOf(candidate.Target));
-                    }
-
-                    comparisons = Compare(baseService.Target.Detectors, candidate.Target.Detectors);
-                    return ComparisonOutput.Outcome(comparisons);
-                },
+                Decide = result => baseService is null ? SoakOutcome.Of(result.VerdictsOf(candidate.Target)) : ComparisonOutput.Outcome(comparisons.Value),
                 Human = s.Baseline is null ? null
-                    : h => ComparisonOutput.WriteTable(h, "candidate against its base, under the same load", comparisons, ComparisonOutput.PerMinute),
-                Json = s.Baseline is null ? null : w => ComparisonOutput.WriteJson(w, comparisons, "second"),
+                    : h => ComparisonOutput.WriteTable(h, "candidate against its base, under the same load", comparisons.Value, ComparisonOutput.PerMinute),
+                Json = s.Baseline is null ? null : w => ComparisonOutput.WriteJson(w, comparisons.Value, "second"),
             };
-            int code = await WatchRunner.RunAsync(watch, [.. watched.Select(w => w.Target)], cancel, ending);
+            IWatchSink[] junit = s.JUnitPath is { } path
+                ? [new JUnitSink(path, "leakhound soak", s.WarmupSeconds, result => baseService is null
+                    ? result.VerdictsOf(candidate.Target).Select(JUnitReport.FromVerdict)
+                    : ComparisonOutput.JUnitCases(comparisons.Value))]
+                : [];
+            int code = await WatchRunner.RunAsync(watch, [.. watched.Select(w => w.Target)], cancel, ending, junit);
             foreach (SoakService service in watched)
             {
                 await service.StopLoadAsync();
-            }
-
-            if (s.JUnitPath is { } junit)
-            {
-                JUnitReport.Write(junit, "leakhound soak", s.DurationSeconds, s.Baseline is null
-                    ? candidate.Target.Detectors.Verdicts(final: true).Select(JUnitReport.FromVerdict)
-                    : ComparisonOutput.JUnitCases(comparisons));
             }
 
             if (s.Baseline is null && SoakOutcome.Explain(candidate.Target.Detectors.Verdicts(final: true)) is { } outcome)

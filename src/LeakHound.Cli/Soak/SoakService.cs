@@ -87,8 +87,7 @@ internal sealed class SoakService : IAsyncDisposable
     {
         await StopLoadAsync();
         await Launched.StopAsync(TimeSpan.FromSeconds(5));
-        Target.Dispose();
-        Launched.Dispose();
+        Target.Dispose(); // the launched process with it
         Http?.Dispose();
         _loadStop.Dispose();
     }

@@ -57,7 +57,7 @@ public sealed class RuntimeCounterSession : IDisposable
     }
 
     /// <summary>True when the process publishes a diagnostic IPC endpoint (a .NET process with diagnostics enabled).</summary>
-    public static bool IsDotnet(int pid) => DiagnosticsClient.GetPublishedProcesses().Contains(pid);
+    public static bool IsDotnet(int pid) => DiagnosticEndpoint.Exists(pid);
 
     /// <summary>Starts a counter session, or returns null with the reason (not .NET, diagnostics disabled, no permission).</summary>
     public static RuntimeCounterSession? TryStart(int pid, double intervalSeconds, out string? error)

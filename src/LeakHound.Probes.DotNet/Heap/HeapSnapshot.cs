@@ -33,7 +33,7 @@ public sealed class HeapSnapshot : IDisposable
     /// <exception cref="HeapSnapshotException">The process is not .NET, cannot be attached, or the dump cannot be read.</exception>
     public static HeapSnapshot Take(int pid, string directory)
     {
-        if (!DiagnosticsClient.GetPublishedProcesses().Contains(pid))
+        if (!DiagnosticEndpoint.Exists(pid))
         {
             throw new HeapSnapshotException($"PID {pid} is not a .NET process with diagnostics enabled (no diagnostic IPC socket)");
         }
