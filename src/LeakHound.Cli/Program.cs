@@ -21,7 +21,7 @@ if (parse.Errors.Count > 0)
 {
     foreach (System.CommandLine.Parsing.ParseError error in parse.Errors)
     {
-        Console.Error.WriteLine($"leakhound: {error.Message}");
+        Console.Error.WriteLine($"leakhound: {Friendly(error.Message)}");
     }
 
     Console.Error.WriteLine("Try 'leakhound --help'.");
@@ -53,3 +53,9 @@ catch (LeakHound.Reporting.ReportException e)
     Console.Error.WriteLine($"leakhound: {e.Message}");
     return (int)ExitCode.Usage;
 }
+
+// System.CommandLine names the .NET type a value failed to convert to; people know numbers, not System.Int32.
+static string Friendly(string message) => message
+    .Replace("as expected type 'System.Int32'", "as a whole number", StringComparison.Ordinal)
+    .Replace("as expected type 'System.Int64'", "as a whole number", StringComparison.Ordinal)
+    .Replace("as expected type 'System.Double'", "as a number", StringComparison.Ordinal);

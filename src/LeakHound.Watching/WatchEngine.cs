@@ -19,6 +19,9 @@ namespace LeakHound.Watching;
 /// </remarks>
 public sealed class WatchEngine
 {
+    /// <summary>Longest notice told.</summary>
+    public const int MaxNoticeChars = 500;
+
     private const int RecentNoticesKept = 20;
 
     private readonly IReadOnlyList<WatchTarget> _targets;
@@ -84,8 +87,15 @@ public sealed class WatchEngine
         }
     }
 
-    /// <summary>Tells every sink something people should know; from any thread (delivered on the sampling thread).</summary>
-    public void Notice(string message) => _pendingNotices.Enqueue(message);
+    /// <summary>
+    /// Tells every sink something people should know; from any thread (delivered on the sampling thread). A notice is one
+    /// line of at most <see cref="MaxNoticeChars"/> characters, whatever a source put in it (a page's line, a command's output).
+    /// </summary>
+    public void Notice(string message)
+    {
+        string line = message.ReplaceLineEndings(" ");
+        _pendingNotices.Enqueue(line.Length > MaxNoticeChars ? line[..MaxNoticeChars] + "…" : line);
+    }
 
     /// <summary>Ends the watch after the current round (a host shutting down, a test).</summary>
     public void RequestStop() => _stopRequested = true;

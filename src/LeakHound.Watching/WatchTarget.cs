@@ -49,6 +49,9 @@ public sealed class WatchTarget : IDisposable
     /// <summary>The process whose runtime is read and that a stop rule signals (the launched process or the given PID).</summary>
     public int RootPid { get; init; }
 
+    /// <summary>The root process with its start time, as it was when the watch began: a stop rule signals only that one.</summary>
+    public ProcessIdentity? RootIdentity { get; init; }
+
     public bool Exited { get; internal set; }
 
     public double? ExitedAtSeconds { get; internal set; }
@@ -166,7 +169,11 @@ public sealed class WatchTarget : IDisposable
         MemoryLimit memory = settings.LimitBytes is { } l ? new MemoryLimit(l, "--limit") : MemoryLimits.ForProcess(pid);
         Limits limits = new(memory.Bytes, FdLimit.ForProcess(pid), TaskLimit.ForProcess(pid), memory.Source);
         ProcTreeSource tree = new(sampler, settings.PerProcess);
-        WatchTarget target = new(label, tree, new DetectorSet(settings.Detector, limits), launched) { RootPid = pid };
+        WatchTarget target = new(label, tree, new DetectorSet(settings.Detector, limits), launched)
+        {
+            RootPid = pid,
+            RootIdentity = ProcessIdentity.Of(pid),
+        };
         if (settings.RuntimeCounters)
         {
             target.AddSource(new RuntimeCounterSource(pid, label, settings.IntervalSeconds,

@@ -117,6 +117,16 @@ public sealed class AnalyzeCommandTests
     }
 
     [Fact]
+    public async Task Analyze_AFolder_SaysSo_NotPermissionDenied()
+    {
+        ProcessResult r = await CliRunner.RunAsync("analyze", Path.GetTempPath());
+
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("is a folder, not a trace file", r.Stderr);
+        Assert.Single(r.Stderr.Trim().Split('\n'));
+    }
+
+    [Fact]
     public async Task Analyze_HugeButValidValues_AreJudged()
     {
         string file = CliRunner.TempFile(LongCsv(("big_bytes", SyntheticSeries.Staircase(new Random(6), 1200, 1, 0, 10, 0).Select(p => (p.T, 1e250 + p.Value * 1e240)))));

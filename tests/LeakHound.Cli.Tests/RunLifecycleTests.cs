@@ -86,7 +86,7 @@ public sealed class RunLifecycleTests
         await p.WaitForExitAsync(timeout.Token);
 
         string output = await stdout;
-        Assert.True(p.ExitCode == 0, $"exit {p.ExitCode}: {await stderr}");
+        Assert.True(p.ExitCode == 130, $"exit {p.ExitCode}: {await stderr}"); // interrupted: no leak was shown absent
         Assert.Equal("cancelled", JsonVerdicts.Parse(output).Root.GetProperty("stopped_because").GetString());
         Assert.NotEmpty(children);
         Assert.All(children, pid => Assert.False(Directory.Exists($"/proc/{pid}") && !File.ReadAllText($"/proc/{pid}/stat").Contains(") Z"), $"target {pid} still running"));
@@ -114,6 +114,18 @@ public sealed class RunLifecycleTests
         Assert.Equal(2, r.ExitCode);
         Assert.Contains(option, r.Stderr);
         Assert.Single(r.Stderr.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public async Task NonNumericPid_SaysWhatIsExpected_NotADotNetType()
+    {
+        ProcessResult r = await CliRunner.RunAsync("watch", "--pid", "abc");
+
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("'abc'", r.Stderr);
+        Assert.Contains("--pid", r.Stderr);
+        Assert.Contains("whole number", r.Stderr);
+        Assert.DoesNotContain("System.", r.Stderr);
     }
 
     [Theory]

@@ -114,6 +114,11 @@ internal static class AnalyzeCommand
 
     public static Trace ReadTrace(string path)
     {
+        if (Directory.Exists(path))
+        {
+            throw new LeakHoundException($"{path}: is a folder, not a trace file"); // opening it would say "permission denied"
+        }
+
         try
         {
             using TextReader reader = path == "-" ? Console.In : new StreamReader(path);

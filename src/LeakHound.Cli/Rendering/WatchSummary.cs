@@ -31,6 +31,11 @@ internal sealed class WatchSummary(string command, bool json, IAnsiConsole human
     public Task OnEndAsync(WatchResult result)
     {
         Code = ending.Decide(result);
+        if (result.StoppedBecause == StopReason.Cancelled && Code is ExitCode.NoLeak or ExitCode.Inconclusive)
+        {
+            Code = ExitCode.Interrupted; // a watch cut short has not shown there is no leak; a leak found before still says 1
+        }
+
         if (!ending.Summary)
         {
             return Task.CompletedTask;

@@ -7,6 +7,8 @@ namespace LeakHound.Probes.Proc;
 /// </summary>
 public sealed class ProcTreeSource(ProcessTreeSampler sampler, bool perProcess = true) : ISignalSource
 {
+    private bool _toldNoPss;
+
     public ProcessTreeSampler Sampler { get; } = sampler;
 
     /// <summary>The most processes the tree has had at once.</summary>
@@ -28,6 +30,14 @@ public sealed class ProcTreeSource(ProcessTreeSampler sampler, bool perProcess =
         }
 
         MaxProcesses = Math.Max(MaxProcesses, snap.ProcessCount);
+        if (snap.PssUnreadable.Count > 0 && !_toldNoPss)
+        {
+            // Once per watch: PSS needs ptrace access to the process (its owner or root); the rest is read as usual.
+            _toldNoPss = true;
+            (int pid, string name) = snap.PssUnreadable[0];
+            string more = snap.PssUnreadable.Count > 1 ? $" and {snap.PssUnreadable.Count - 1} more" : "";
+            into.Notice($"pss is not read for PID {pid} ({name}){more}: /proc/{pid}/smaps_rollup is not readable (another user's process? watch as its owner or root); pss counts the other processes only");
+        }
         into.Add("rss", snap.Rss);
         into.Add("anon", snap.Anon);
         into.Add("swap", snap.Swap);

@@ -11,23 +11,40 @@ internal sealed class ProcessProbe : IDisposable
     private bool _pssUnavailable;
     private double? _lastPss;
 
-    private ProcessProbe(int pid, string name, ProcFile status)
+    private ProcessProbe(ProcessIdentity identity, string name, ProcFile status)
     {
-        Pid = pid;
+        Identity = identity;
         Name = name;
         _status = status;
-        _fdPath = $"/proc/{pid}/fd";
+        _fdPath = $"/proc/{identity.Pid}/fd";
     }
 
-    public int Pid { get; }
+    /// <summary>The process read: its PID and start time. A PID that comes back with another start time is another process.</summary>
+    public ProcessIdentity Identity { get; }
+
+    public int Pid => Identity.Pid;
+
+    /// <summary>True once PSS was asked for and could not be read (another user's process: smaps_rollup needs ptrace access).</summary>
+    public bool PssUnreadable => _pssUnavailable;
 
     public string Name { get; }
 
     public static ProcessProbe? TryOpen(int pid)
     {
+        if (ProcessIdentity.Of(pid) is not { } identity)
+        {
+            return null;
+        }
+
         ProcFile? status = ProcFile.TryOpen($"/proc/{pid}/status");
         if (status is null)
         {
+            return null;
+        }
+
+        if (!identity.IsCurrent)
+        {
+            status.Dispose(); // it exited and its PID was taken between the two reads: the file opened is another's
             return null;
         }
 
@@ -41,7 +58,7 @@ internal sealed class ProcessProbe : IDisposable
             name = "?";
         }
 
-        return new ProcessProbe(pid, name, status);
+        return new ProcessProbe(identity, name, status);
     }
 
     /// <summary>Reads the process; null once it has exited (or become a zombie with no memory).</summary>
@@ -49,7 +66,7 @@ internal sealed class ProcessProbe : IDisposable
     {
         ReadOnlySpan<byte> status = _status.Read();
         double? rss = ProcParsing.Field(status, "VmRSS:"u8);
-        if (rss is null && ProcFile.TryOpen($"/proc/{Pid}/status") is { } reopened)
+        if (rss is null && ReopenStatus() is { } reopened)
         {
             // A handle opened before the process called execve() reads nothing afterwards: open it again once.
             _status.Dispose();
@@ -57,6 +74,14 @@ internal sealed class ProcessProbe : IDisposable
             _mainThreadChildren?.Dispose();
             _mainThreadChildren = null;
             status = _status.Read();
+            rss = ProcParsing.Field(status, "VmRSS:"u8);
+        }
+
+        if (rss is null && ProcParsing.Field(status, "Threads:"u8) is > 1 && LiveThreadStatus() is { } thread)
+        {
+            // The main thread exited but others run (a zombie thread-group leader): the process lives, and its memory
+            // shows in a live thread's status. Rare, so read through the task folder, not a kept-open file.
+            status = thread;
             rss = ProcParsing.Field(status, "VmRSS:"u8);
         }
 
@@ -74,6 +99,54 @@ internal sealed class ProcessProbe : IDisposable
         }
 
         return new ProcessSample(Pid, Name, rss.Value, anon, swap, _lastPss, threads, CountFds());
+    }
+
+    /// <summary>The status of a thread of this process that still has the memory map (null when none has).</summary>
+    private byte[]? LiveThreadStatus()
+    {
+        try
+        {
+            foreach (string task in Directory.EnumerateDirectories($"/proc/{Pid}/task"))
+            {
+                byte[] text;
+                try
+                {
+                    text = File.ReadAllBytes(Path.Combine(task, "status"));
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    continue; // that thread ended meanwhile
+                }
+
+                if (ProcParsing.Field(text, "VmRSS:"u8) is not null)
+                {
+                    return Identity.IsCurrent ? text : null;
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // the process is gone
+        }
+
+        return null;
+    }
+
+    /// <summary>This process's status opened anew, unless its PID now belongs to another process (checked after opening).</summary>
+    private ProcFile? ReopenStatus()
+    {
+        if (!Identity.IsCurrent || ProcFile.TryOpen($"/proc/{Pid}/status") is not { } reopened)
+        {
+            return null;
+        }
+
+        if (Identity.IsCurrent)
+        {
+            return reopened;
+        }
+
+        reopened.Dispose();
+        return null;
     }
 
     /// <summary>

@@ -10,6 +10,9 @@ public sealed class ProcessTreeSampler : IDisposable
     /// <summary>Thread counts from the last sample: a single-threaded parent's children are in one kept-open file, not a task listing.</summary>
     private readonly Dictionary<int, double> _threads = [];
 
+    /// <summary>Processes already told to have no readable PSS.</summary>
+    private readonly HashSet<int> _toldNoPss = [];
+
     /// <exception cref="ProcessNotFoundException">A root process does not exist or its /proc entry cannot be read.</exception>
     public ProcessTreeSampler(IEnumerable<int> roots, bool includeChildren = true)
     {
@@ -43,6 +46,7 @@ public sealed class ProcessTreeSampler : IDisposable
 
         List<ProcessSample> samples = new(_probes.Count);
         List<int> exited = [];
+        List<(int, string)>? noPss = null;
         foreach ((int pid, ProcessProbe probe) in _probes)
         {
             ProcessSample? sample = probe.Read(readPss);
@@ -54,18 +58,23 @@ public sealed class ProcessTreeSampler : IDisposable
             {
                 samples.Add(sample);
                 _threads[pid] = sample.Threads;
+                if (probe.PssUnreadable && _toldNoPss.Add(pid))
+                {
+                    (noPss ??= []).Add((pid, probe.Name));
+                }
             }
         }
 
         foreach (int pid in exited)
         {
             _threads.Remove(pid);
+            _toldNoPss.Remove(pid);
             _probes.Remove(pid, out ProcessProbe? probe);
             probe?.Dispose();
         }
 
         samples.Sort((a, b) => a.Pid.CompareTo(b.Pid));
-        return new TreeSnapshot(samples, exited);
+        return new TreeSnapshot(samples, exited) { PssUnreadable = noPss ?? [] };
     }
 
     private void Discover()

@@ -17,6 +17,9 @@ public sealed record TreeSnapshot(IReadOnlyList<ProcessSample> Processes, IReadO
 
     public int ProcessCount => Processes.Count;
 
+    /// <summary>Processes whose PSS could not be read, told the first time (their PID and name): the tree's pss leaves them out.</summary>
+    public IReadOnlyList<(int Pid, string Name)> PssUnreadable { get; init; } = [];
+
     /// <summary>The sum, or null when no process reported the field.</summary>
     private double? SumOrNull(Func<ProcessSample, double?> field)
     {

@@ -13,16 +13,22 @@ namespace LeakHound.Watching.Sinks;
 /// runs the actions in the background so a slow webhook never delays sampling, and tells each outcome once (a notice).
 /// The event an action gets is the verdict document with the rule's <c>rule</c>, <c>why</c> and <c>fired_at</c>.
 /// </summary>
-public sealed class RuleActionSink(IReadOnlyList<Rule> rules) : IWatchSink
+/// <param name="rules">The rules.</param>
+/// <param name="endWait">How long the end of a watch waits for actions still running before it kills them (5 s).</param>
+public sealed class RuleActionSink(IReadOnlyList<Rule> rules, TimeSpan? endWait = null) : IWatchSink
 {
-    private static readonly HttpClient s_http = new() { Timeout = TimeSpan.FromSeconds(10) };
+    // A webhook's 3xx is a failure, not an instruction: following it re-POSTs the event wherever the answer points.
+    private static readonly HttpClient s_http = new(new SocketsHttpHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(10) };
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(60);
 
-    /// <summary>How long the end of a watch waits for actions still running.</summary>
-    private static readonly TimeSpan EndWait = TimeSpan.FromSeconds(30);
+    /// <summary>Largest event also put in a command's environment (<c>LEAKHOUND_EVENT</c>); stdin always has it whole.</summary>
+    public const int MaxEventInEnvironment = 16 * 1024;
 
     private readonly RuleEngine _engine = new(rules);
+    private readonly TimeSpan _endWait = endWait ?? TimeSpan.FromSeconds(5);
     private readonly List<Task> _running = [];
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Process, string> _commands = new();
+    private readonly CancellationTokenSource _ending = new();
     private WatchEngine? _watch;
 
     public void OnStart(WatchEngine watch) => _watch = watch;
@@ -45,16 +51,26 @@ public sealed class RuleActionSink(IReadOnlyList<Rule> rules) : IWatchSink
         }
     }
 
-    /// <summary>At the end of the watch: lets actions still running finish (webhooks, commands), up to 30 s.</summary>
+    /// <summary>
+    /// At the end of the watch: lets actions still running finish for a moment (a slow action does not stretch the
+    /// watch), then kills the commands left and abandons the webhooks, so nothing outlives the watcher.
+    /// </summary>
     public async Task OnStoppedAsync(WatchEngine watch)
     {
         try
         {
-            await Task.WhenAll(_running).WaitAsync(EndWait);
+            await Task.WhenAll(_running).WaitAsync(_endWait);
         }
         catch (TimeoutException)
         {
-            Say($"{_running.Count(t => !t.IsCompleted)} rule actions still running at the end of the watch were left behind");
+            foreach ((Process process, string name) in _commands)
+            {
+                Kill(process);
+                Say($"{name} was still running at the end of the watch and was killed");
+            }
+
+            await _ending.CancelAsync();
+            await Task.WhenAny(Task.WhenAll(_running), Task.Delay(TimeSpan.FromSeconds(2)));
         }
     }
 
@@ -66,12 +82,15 @@ public sealed class RuleActionSink(IReadOnlyList<Rule> rules) : IWatchSink
             switch (action)
             {
                 case WebhookAction webhook:
-                    using (StringContent body = new(payload, Encoding.UTF8, new MediaTypeHeaderValue("application/json")))
-                    using (HttpResponseMessage r = await s_http.PostAsync(webhook.Url, body))
+                    // Bytes of known length: a Content-Length header, no chunked body a simple receiver cannot read.
+                    using (ByteArrayContent body = new(Encoding.UTF8.GetBytes(payload)))
                     {
-                        Say(r.IsSuccessStatusCode
-                            ? $"rule '{rule}': webhook {webhook.Url} answered {(int)r.StatusCode}"
-                            : $"rule '{rule}': webhook {webhook.Url} failed with HTTP {(int)r.StatusCode}");
+                        body.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+                        using HttpResponseMessage r = await s_http.PostAsync(webhook.Url, body, _ending.Token);
+                        int status = (int)r.StatusCode;
+                        Say(r.IsSuccessStatusCode ? $"rule '{rule}': webhook {webhook.Url} answered {status}"
+                            : status is >= 300 and < 400 ? $"rule '{rule}': webhook {webhook.Url} failed: HTTP {status} redirects to {r.Headers.Location}, which is not followed"
+                            : $"rule '{rule}': webhook {webhook.Url} failed with HTTP {status}");
                     }
 
                     break;
@@ -109,20 +128,56 @@ public sealed class RuleActionSink(IReadOnlyList<Rule> rules) : IWatchSink
         info.Environment["LEAKHOUND_TARGET"] = firing.Target;
         info.Environment["LEAKHOUND_SERIES"] = firing.Verdict.Series;
         info.Environment["LEAKHOUND_VERDICT"] = firing.Verdict.Verdict.ToName();
-        info.Environment["LEAKHOUND_EVENT"] = payload;
+        if (payload.Length <= MaxEventInEnvironment)
+        {
+            info.Environment["LEAKHOUND_EVENT"] = payload; // bounded: a big event would fail with "Argument list too long"
+        }
+
+        string name = $"rule '{rule}': {command.Arguments[0]}";
         using Process process = Process.Start(info)!;
-        await process.StandardInput.WriteAsync(payload);
-        process.StandardInput.Close();
-        using CancellationTokenSource timeout = new(CommandTimeout);
+        _commands[process] = name;
+        // The time limit runs from the start: a command that never reads its stdin must not hold the write forever.
+        using CancellationTokenSource timeout = CancellationTokenSource.CreateLinkedTokenSource(_ending.Token);
+        timeout.CancelAfter(CommandTimeout);
+        using CancellationTokenRegistration killer = timeout.Token.Register(() => Kill(process)); // unblocks a write the command never reads
         try
         {
+            try
+            {
+                await process.StandardInput.WriteAsync(payload.AsMemory(), timeout.Token);
+                process.StandardInput.Close();
+            }
+            catch (IOException)
+            {
+                // it exited or closed its stdin without reading the event: its own business
+            }
+
             await process.WaitForExitAsync(timeout.Token);
-            Say($"rule '{rule}': {command.Arguments[0]} exited with {process.ExitCode}");
+            Say($"{name} exited with {process.ExitCode}");
         }
         catch (OperationCanceledException)
         {
+            Kill(process);
+            if (!_ending.IsCancellationRequested)
+            {
+                Say($"{name} ran over {CommandTimeout.TotalSeconds:0}s and was killed");
+            }
+        }
+        finally
+        {
+            _commands.TryRemove(process, out _);
+        }
+    }
+
+    private static void Kill(Process process)
+    {
+        try
+        {
             process.Kill(entireProcessTree: true);
-            Say($"rule '{rule}': {command.Arguments[0]} ran over {CommandTimeout.TotalSeconds:0}s and was killed");
+        }
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            // it has just exited
         }
     }
 
@@ -133,7 +188,12 @@ public sealed class RuleActionSink(IReadOnlyList<Rule> rules) : IWatchSink
             await launched.StopAsync(TimeSpan.FromSeconds(5));
             Say($"rule '{rule}': stopped {target.Label}");
         }
-        else if (target.RootPid > 0 && ProcessSignals.Send(target.RootPid, ProcessSignals.SigTerm))
+        else if (target.RootIdentity is { } root && !root.IsCurrent)
+        {
+            // The watched process exited and its PID may now be another's: never signal that one.
+            Say($"rule '{rule}': did not stop {target.Label}: PID {root.Pid} is no longer the watched process");
+        }
+        else if (target.RootIdentity is { } current && current.Signal(ProcessSignals.SigTerm))
         {
             Say($"rule '{rule}': sent SIGTERM to {target.Label}");
         }

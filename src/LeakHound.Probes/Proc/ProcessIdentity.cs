@@ -1,0 +1,85 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+
+namespace LeakHound.Probes.Proc;
+
+/// <summary>
+/// A process as the kernel tells it apart: its PID and when it started (clock ticks after boot, field 22 of
+/// <c>/proc/PID/stat</c>). A PID is handed out again once its process is reaped; the pair never is, and
+/// <c>execve</c> keeps both. LeakHound reads, follows and signals a process only while the pair still matches.
+/// </summary>
+public readonly partial record struct ProcessIdentity(int Pid, ulong StartTicks)
+{
+    private const int SysPidfdSendSignal = 424; // the same number on x86-64 and arm64 (syscalls added since 5.1 share one table)
+    private const int SysPidfdOpen = 434;
+
+    /// <summary>The process that has this PID now (null when there is none, or its stat cannot be read).</summary>
+    public static ProcessIdentity? Of(int pid)
+    {
+        if (pid <= 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            return Parse(pid, File.ReadAllText($"/proc/{pid}/stat"));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The identity in the text of a <c>/proc/PID/stat</c> (null when it is not one).</summary>
+    public static ProcessIdentity? Parse(int pid, string stat)
+    {
+        // The command name sits in parentheses and may hold spaces and parentheses: count fields after the last ')'.
+        int close = stat.LastIndexOf(')');
+        if (close < 0 || close + 2 > stat.Length)
+        {
+            return null;
+        }
+
+        string[] rest = stat[(close + 2)..].Split(' ');
+        const int startTimeField = 22 - 3; // rest[0] is field 3 (state)
+        return rest.Length > startTimeField && ulong.TryParse(rest[startTimeField], NumberStyles.None, CultureInfo.InvariantCulture, out ulong ticks)
+            ? new ProcessIdentity(pid, ticks)
+            : null;
+    }
+
+    /// <summary>True while this PID still belongs to this process (not exited and reaped, not reused).</summary>
+    public bool IsCurrent => Of(Pid) == this;
+
+    /// <summary>
+    /// Sends a signal to this process and to no other: through a pidfd opened and then checked against the start time,
+    /// so a PID reused between the check and the signal cannot be hit (Linux ≥ 5.3; older kernels: kill(2) after the
+    /// check). False when the process is gone, reused, or not ours to signal.
+    /// </summary>
+    public bool Signal(int signal)
+    {
+        int pidfd = (int)Syscall(SysPidfdOpen, Pid, 0, 0, 0);
+        if (pidfd < 0)
+        {
+            return Marshal.GetLastPInvokeError() == 38 /* ENOSYS */ && IsCurrent && ProcessSignals.Send(Pid, signal);
+        }
+
+        try
+        {
+            // The pidfd pins the process it was opened on: if that one has the start time, it is this one.
+            return IsCurrent && Syscall(SysPidfdSendSignal, pidfd, signal, 0, 0) == 0;
+        }
+        finally
+        {
+            Close(pidfd);
+        }
+    }
+
+    public override string ToString() => Pid.ToString(CultureInfo.InvariantCulture);
+
+    [LibraryImport("libc", EntryPoint = "syscall", SetLastError = true)]
+    private static partial long Syscall(long number, long a, long b, long c, long d);
+
+    [LibraryImport("libc", EntryPoint = "close")]
+    private static partial int Close(int fd);
+}
