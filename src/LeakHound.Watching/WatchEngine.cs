@@ -135,6 +135,7 @@ public sealed class WatchEngine
 
     private async Task<StopReason> LoopAsync(PeriodicTimer timer, CancellationToken cancel)
     {
+        Task<bool>? pendingTick = null;
         while (true)
         {
             await RoundAsync(cancel);
@@ -157,7 +158,17 @@ public sealed class WatchEngine
 
             try
             {
-                if (!await timer.WaitForNextTickAsync(cancel))
+                // A launched target that exits is read at once (its end recorded when it happened), not an interval later;
+                // the tick waited for stays pending for the next turn (a periodic timer allows one wait at a time).
+                Task<bool> tick = pendingTick ??= timer.WaitForNextTickAsync(cancel).AsTask();
+                Task[] running = LaunchedStillRunning();
+                if (running.Length > 0 && await Task.WhenAny(tick, Task.WhenAny(running)) != tick)
+                {
+                    continue; // a launched target exited: a round now, the tick still pending
+                }
+
+                pendingTick = null;
+                if (!await tick)
                 {
                     return StopReason.Cancelled;
                 }
@@ -192,6 +203,10 @@ public sealed class WatchEngine
             {
                 target.Exited = true;
                 target.ExitedAtSeconds = t;
+                if (target.Launched?.ExitDescription is { } how)
+                {
+                    Notice($"{target.Label} {how}");
+                }
                 foreach (IWatchSink sink in _sinks)
                 {
                     sink.OnTargetExited(target);
@@ -277,6 +292,10 @@ public sealed class WatchEngine
             }
         }
     }
+
+    /// <summary>The exits of the launched targets still running (none for attached targets and replays).</summary>
+    private Task[] LaunchedStillRunning() =>
+        [.. _targets.Where(t => !t.Exited && t.Launched is { HasExited: false }).Select(t => t.Launched!.ExitedTask)];
 
     private StopReason? StopCondition()
     {

@@ -49,6 +49,7 @@ public static class WatchResultJson
         w.WriteNumber("max_processes", t.MaxProcesses);
         VerdictJson.Number(w, "exited_at_seconds", t.ExitedAtSeconds);
         if (t.Launched?.ExitCode is { } x) { w.WriteNumber("target_exit_code", x); } else { w.WriteNull("target_exit_code"); }
+        if (t.Launched?.ExitDescription is { } how) { w.WriteString("target_exit", how); } else { w.WriteNull("target_exit"); }
         Core.Detection.Limits limits = t.Detectors.Limits;
         VerdictJson.Number(w, "memory_limit_bytes", limits.MemoryBytes);
         if (limits.MemorySource is { } source) { w.WriteString("memory_limit_source", source); } else { w.WriteNull("memory_limit_source"); }

@@ -117,6 +117,21 @@ public sealed class RunLifecycleTests
     }
 
     [Fact]
+    public async Task TargetKilled_IsNoticedAtOnce_AndToldAsASigkill()
+    {
+        Stopwatch took = Stopwatch.StartNew();
+        ProcessResult r = await CliRunner.RunAsync(["run", "--interval", "30s", "--format", "json", "--no-runtime-counters", "--", "sh", "-c", "sleep 1; kill -9 $$"], 60);
+
+        Assert.True(took.Elapsed < TimeSpan.FromSeconds(20), $"the exit was noticed after {took.Elapsed}, not at once"); // not the 30 s interval
+        JsonElement target = JsonVerdicts.Parse(r.Stdout).Root.GetProperty("targets")[0];
+        Assert.Equal(137, target.GetProperty("target_exit_code").GetInt32());
+        Assert.Contains("SIGKILL", target.GetProperty("target_exit").GetString());
+        Assert.InRange(target.GetProperty("exited_at_seconds").GetDouble(), 0.5, 10);
+        Assert.Contains("killed by SIGKILL", r.Stderr);
+        Assert.Contains("OOM killer", r.Stderr);
+    }
+
+    [Fact]
     public async Task NonNumericPid_SaysWhatIsExpected_NotADotNetType()
     {
         ProcessResult r = await CliRunner.RunAsync("watch", "--pid", "abc");

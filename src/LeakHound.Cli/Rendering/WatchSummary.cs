@@ -50,7 +50,8 @@ internal sealed class WatchSummary(string command, bool json, IAnsiConsole human
         human.WriteLine();
         foreach (WatchTarget target in result.Targets)
         {
-            string exited = target.ExitedAtSeconds is { } e ? $", exited at {VerdictText.Seconds(e)}" : "";
+            string how = target.Launched?.ExitDescription is { } d ? $" ({d})" : "";
+            string exited = target.ExitedAtSeconds is { } e ? $", ended at {VerdictText.Seconds(e)}{how}" : "";
             string limit = target.Detectors.Limits is { MemoryBytes: { } bytes, MemorySource: var source }
                 ? $", memory limit {Quantity.FormatBytes(bytes)} ({source})" : "";
             VerdictTable.Write(human, $"{target.Label}: {VerdictText.Seconds(result.DurationSeconds)} watched{exited}{limit}", result.VerdictsOf(target));

@@ -25,6 +25,39 @@ public sealed class LaunchedProcess : IDisposable
 
     public int? ExitCode => !_disposed && _process.HasExited ? _process.ExitCode : _exitCode;
 
+    /// <summary>Completes when the process exits (the engine reads the target at once, not at the next interval).</summary>
+    public Task ExitedTask => _disposed ? Task.CompletedTask : _process.WaitForExitAsync();
+
+    /// <summary>How the process ended, in words (null while it runs): its exit code, or the signal that killed it.</summary>
+    public string? ExitDescription => ExitCode is { } code ? Describe(code) : null;
+
+    /// <summary>
+    /// .NET reports a process killed by a signal as 128 + the signal. SIGKILL is what the kernel's OOM killer sends, so
+    /// a SIGKILL the watch did not send is worth checking in <c>dmesg</c>.
+    /// </summary>
+    public static string Describe(int exitCode) => exitCode switch
+    {
+        128 + 9 => "killed by SIGKILL (status 137): the kernel's OOM killer sends SIGKILL — check `dmesg` for \"Out of memory\" — as does `kill -9`",
+        > 128 and < 128 + 65 => $"killed by signal {exitCode - 128} ({SignalName(exitCode - 128)}, status {exitCode})",
+        _ => $"exited with code {exitCode}",
+    };
+
+    private static string SignalName(int signal) => signal switch
+    {
+        1 => "SIGHUP",
+        2 => "SIGINT",
+        3 => "SIGQUIT",
+        4 => "SIGILL",
+        6 => "SIGABRT",
+        7 => "SIGBUS",
+        8 => "SIGFPE",
+        11 => "SIGSEGV",
+        13 => "SIGPIPE",
+        14 => "SIGALRM",
+        15 => "SIGTERM",
+        _ => "signal " + signal,
+    };
+
     /// <summary>Starts the command directly (no shell).</summary>
     /// <param name="command">Program and arguments.</param>
     /// <param name="stdoutToStderr">Send the target's stdout to our stderr, keeping our stdout for JSON.</param>
