@@ -12,6 +12,7 @@ public sealed class LaunchedProcess : IDisposable
     private readonly Stream? _log;
     private bool _disposed;
     private int? _exitCode;
+    private Task? _exited;
 
     private LaunchedProcess(Process process, Stream? log)
     {
@@ -25,8 +26,11 @@ public sealed class LaunchedProcess : IDisposable
 
     public int? ExitCode => !_disposed && _process.HasExited ? _process.ExitCode : _exitCode;
 
-    /// <summary>Completes when the process exits (the engine reads the target at once, not at the next interval).</summary>
-    public Task ExitedTask => _disposed ? Task.CompletedTask : _process.WaitForExitAsync();
+    /// <summary>
+    /// Completes when the process exits (the engine reads the target at once, not at the next interval). One task for
+    /// the process's life: a new wait every round would pile up until the process ends.
+    /// </summary>
+    public Task ExitedTask => _disposed ? Task.CompletedTask : _exited ??= _process.WaitForExitAsync();
 
     /// <summary>How the process ended, in words (null while it runs): its exit code, or the signal that killed it.</summary>
     public string? ExitDescription => ExitCode is { } code ? Describe(code) : null;

@@ -8,56 +8,21 @@ namespace LeakHound.Probes.Tests.Prometheus;
 /// <summary>Pages no exporter should serve — an unknown charset, a huge or endless body, a megabyte line — are one short failure, never a crash.</summary>
 public sealed class HostilePageTests : IDisposable
 {
-    private readonly HttpListener _listener = new();
-    private readonly CancellationTokenSource _stop = new();
-    private Func<HttpListenerResponse, Task> _serve = _ => Task.CompletedTask;
+    private readonly PageServer _server = new();
 
-    public HostilePageTests()
-    {
-        Port = Repo.FreePort();
-        _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
-        _listener.Start();
-        _ = Task.Run(ServeAsync);
-    }
+    private Uri Url => _server.Url;
 
-    private int Port { get; }
-
-    private Uri Url => new($"http://127.0.0.1:{Port}/metrics");
-
-    private async Task ServeAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            HttpListenerContext ctx;
-            try
-            {
-                ctx = await _listener.GetContextAsync();
-            }
-            catch (Exception) when (_stop.IsCancellationRequested)
-            {
-                return;
-            }
-
-            try
-            {
-                await _serve(ctx.Response);
-                ctx.Response.Close();
-            }
-            catch (Exception e) when (e is HttpListenerException or IOException or ObjectDisposedException or InvalidOperationException)
-            {
-                // the scraper hung up, as it should on a page past its limit
-            }
-        }
-    }
+    /// <summary>Every request gets this answer.</summary>
+    private void ServePage(Func<HttpListenerResponse, Task> answer) => _server.Serve = (response, _) => answer(response);
 
     [Fact]
     public async Task UnknownCharset_IsAFailure_NotACrash()
     {
-        _serve = async r =>
+        ServePage(async r =>
         {
             r.ContentType = "text/plain; charset=x-no-such-charset";
             await r.OutputStream.WriteAsync("app_bytes 1\n"u8.ToArray());
-        };
+        });
         using MetricsScraper scraper = new(Url, TimeSpan.FromSeconds(5));
 
         ScrapeResult result = await scraper.ScrapeAsync(0, CancellationToken.None);
@@ -69,11 +34,11 @@ public sealed class HostilePageTests : IDisposable
     [Fact]
     public async Task Latin1Charset_IsDecoded()
     {
-        _serve = async r =>
+        ServePage(async r =>
         {
             r.ContentType = "text/plain; version=0.0.4; charset=iso-8859-1";
             await r.OutputStream.WriteAsync(Encoding.Latin1.GetBytes("# HELP app_bytes Größe\napp_bytes{name=\"é\"} 42\n"));
-        };
+        });
         using MetricsScraper scraper = new(Url, TimeSpan.FromSeconds(5));
 
         ScrapeResult result = await scraper.ScrapeAsync(0, CancellationToken.None);
@@ -87,7 +52,7 @@ public sealed class HostilePageTests : IDisposable
     {
         byte[] line = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Range(0, 1000).Select(i => $"app_bytes{{id=\"{i}\"}} 1\n")));
         long served = 0;
-        _serve = async r =>
+        ServePage(async r =>
         {
             r.SendChunked = true;
             Stopwatch clock = Stopwatch.StartNew();
@@ -96,7 +61,7 @@ public sealed class HostilePageTests : IDisposable
                 await r.OutputStream.WriteAsync(line);
                 served += line.Length;
             }
-        };
+        });
         using MetricsScraper scraper = new(Url, TimeSpan.FromSeconds(20), maxPageBytes: 4 << 20);
 
         ScrapeResult result = await scraper.ScrapeAsync(0, CancellationToken.None);
@@ -108,11 +73,11 @@ public sealed class HostilePageTests : IDisposable
     [Fact]
     public async Task DeclaredHugePage_IsRefusedBeforeReading()
     {
-        _serve = r =>
+        ServePage(r =>
         {
             r.ContentLength64 = 300L << 20;
             return Task.CompletedTask; // declares 300 MB, sends nothing: it must not be waited for
-        };
+        });
         using MetricsScraper scraper = new(Url, TimeSpan.FromSeconds(5), maxPageBytes: 32 << 20);
 
         ScrapeResult result = await scraper.ScrapeAsync(0, CancellationToken.None);
@@ -123,7 +88,7 @@ public sealed class HostilePageTests : IDisposable
     [Fact]
     public async Task MegabyteLine_GivesAShortReason()
     {
-        _serve = async r => await r.OutputStream.WriteAsync(Encoding.ASCII.GetBytes("app_bytes{" + new string('x', 1 << 20) + "\n"));
+        ServePage(async r => await r.OutputStream.WriteAsync(Encoding.ASCII.GetBytes("app_bytes{" + new string('x', 1 << 20) + "\n")));
         using MetricsScraper scraper = new(Url, TimeSpan.FromSeconds(5));
 
         ScrapeResult result = await scraper.ScrapeAsync(0, CancellationToken.None);
@@ -134,10 +99,5 @@ public sealed class HostilePageTests : IDisposable
         Assert.True(notice is { Length: < 500 }, notice?.Length.ToString());
     }
 
-    public void Dispose()
-    {
-        _stop.Cancel();
-        _listener.Close();
-        _stop.Dispose();
-    }
+    public void Dispose() => _server.Dispose();
 }

@@ -7,56 +7,28 @@ namespace LeakHound.Probes.Tests.Prometheus;
 /// <summary>The scraper against a real HTTP listener on 127.0.0.1.</summary>
 public sealed class MetricsScraperTests : IDisposable
 {
-    private readonly HttpListener _listener = new();
-    private readonly CancellationTokenSource _stop = new();
-    private Func<int, (int Status, string Body, int DelayMs)> _respond = _ => (200, "", 0);
-    private int _requests;
+    private readonly PageServer _server = new();
 
     public MetricsScraperTests()
     {
-        Port = Repo.FreePort();
-        _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
-        _listener.Start();
-        _ = Task.Run(ServeAsync);
-    }
-
-    private int Port { get; }
-
-    private Uri Url => new($"http://127.0.0.1:{Port}/metrics");
-
-    private async Task ServeAsync()
-    {
-        while (!_stop.IsCancellationRequested)
+        _server.Serve = async (response, n) =>
         {
-            HttpListenerContext ctx;
-            try
-            {
-                ctx = await _listener.GetContextAsync();
-            }
-            catch (Exception) when (_stop.IsCancellationRequested)
-            {
-                return;
-            }
-
-            (int status, string body, int delay) = _respond(Interlocked.Increment(ref _requests));
+            (int status, string body, int delay) = _respond(n);
             if (delay > 0)
             {
                 await Task.Delay(delay);
             }
 
-            ctx.Response.StatusCode = status;
-            byte[] bytes = Encoding.UTF8.GetBytes(body);
-            try
-            {
-                await ctx.Response.OutputStream.WriteAsync(bytes);
-                ctx.Response.Close();
-            }
-            catch (Exception) when (delay > 0)
-            {
-                // the client gave up waiting
-            }
-        }
+            response.StatusCode = status;
+            await response.OutputStream.WriteAsync(Encoding.UTF8.GetBytes(body));
+        };
     }
+
+    private Func<int, (int Status, string Body, int DelayMs)> _respond = _ => (200, "", 0);
+
+    private int Port => _server.Port;
+
+    private Uri Url => _server.Url;
 
     [Fact]
     public async Task Scrape_GaugesAsValues_CountersAsRates()
@@ -141,9 +113,5 @@ public sealed class MetricsScraperTests : IDisposable
         Assert.Equal(130, skipped);
     }
 
-    public void Dispose()
-    {
-        _stop.Cancel();
-        _listener.Close();
-    }
+    public void Dispose() => _server.Dispose();
 }
