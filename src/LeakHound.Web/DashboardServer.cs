@@ -18,6 +18,9 @@ namespace LeakHound.Web;
 /// </summary>
 public sealed class DashboardServer : IAsyncDisposable
 {
+    /// <summary>Fewest characters in a token: 16 is 64 bits as hex, out of reach of guessing over HTTP.</summary>
+    public const int MinTokenLength = 16;
+
     private readonly WebApplication _app;
 
     private DashboardServer(WebApplication app, Uri url, LiveStore store)
@@ -35,24 +38,40 @@ public sealed class DashboardServer : IAsyncDisposable
 
     /// <summary>Starts listening on <paramref name="endpoint"/> (e.g. 127.0.0.1:7474, 0.0.0.0:8080, [::1]:0).</summary>
     /// <exception cref="ArgumentException">The address is malformed, or not loopback and no token is given.</exception>
+    /// <exception cref="IOException">The address cannot be listened on (taken, not on this machine, not allowed).</exception>
     public static async Task<DashboardServer> StartAsync(LiveStore store, IPEndPoint endpoint, string? token, CancellationToken cancel = default)
     {
+        if (endpoint.Address.IsIPv4MappedToIPv6)
+        {
+            endpoint = new IPEndPoint(endpoint.Address.MapToIPv4(), endpoint.Port); // [::ffff:127.0.0.1] is 127.0.0.1
+        }
+
         if (!IPAddress.IsLoopback(endpoint.Address) && string.IsNullOrEmpty(token))
         {
             throw new ArgumentException($"{endpoint} is reachable from other machines: give --token so that every request must carry it");
+        }
+
+        if (token is not null && token.Length < MinTokenLength)
+        {
+            throw new ArgumentException($"the token has {token.Length} characters; use at least {MinTokenLength} (for example: openssl rand -hex 16)");
         }
 
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(endpoint));
         WebApplication app = builder.Build();
-        if (!string.IsNullOrEmpty(token))
+        app.Use(string.IsNullOrEmpty(token) ? RequireLoopbackHost : RequireToken(token));
+        MapEndpoints(app, store);
+        try
         {
-            app.Use(RequireToken(token));
+            await app.StartAsync(cancel);
+        }
+        catch (Exception e) when (e is System.Net.Sockets.SocketException or InvalidOperationException)
+        {
+            await app.DisposeAsync();
+            throw new IOException(e.Message, e);
         }
 
-        MapEndpoints(app, store);
-        await app.StartAsync(cancel);
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new DashboardServer(app, new Uri(address.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "[::1]", StringComparison.Ordinal)), store);
     }
@@ -118,6 +137,37 @@ public sealed class DashboardServer : IAsyncDisposable
         {
             store.RoundCompleted -= OnRound;
         }
+    }
+
+    /// <summary>
+    /// Without a token, only requests addressed to a loopback name are served. A loopback port is otherwise open to DNS
+    /// rebinding: a page from another origin whose name is made to resolve to 127.0.0.1 reads the API as its own origin;
+    /// its requests carry that name in <c>Host</c>. (ASP.NET Core's host filtering lists exact names; any 127.x address is
+    /// loopback, hence this check.)
+    /// </summary>
+    private static Task RequireLoopbackHost(HttpContext context, RequestDelegate next)
+    {
+        string host = context.Request.Host.Host;
+        if (IsLoopbackName(host))
+        {
+            return next(context);
+        }
+
+        context.Response.StatusCode = StatusCodes.Status403Forbidden;
+        return context.Response.WriteAsync("leakhound: this dashboard answers only to localhost, 127.0.0.1 or [::1] (give --token to serve other names)\n");
+    }
+
+    /// <summary>localhost, a name under .localhost, or a loopback address (bracketed for IPv6).</summary>
+    internal static bool IsLoopbackName(string host)
+    {
+        string name = host.TrimEnd('.');
+        if (name.Equals("localhost", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        string address = name.StartsWith('[') && name.EndsWith(']') ? name[1..^1] : name;
+        return IPAddress.TryParse(address, out IPAddress? ip) && IPAddress.IsLoopback(ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip);
     }
 
     /// <summary>Every request carries the token: <c>Authorization: Bearer T</c>, or <c>?token=T</c> (browsers' EventSource cannot set headers).</summary>

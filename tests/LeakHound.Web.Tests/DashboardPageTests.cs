@@ -58,4 +58,21 @@ public sealed class DashboardPageTests
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("--serve: 0.0.0.0:0 is reachable from other machines: give --token", r.Stderr);
     }
+
+    [Fact]
+    public async Task RebindingPage_CannotReadTheApi_InChromium()
+    {
+        LiveStore store = Stores.Leaking(out _, rounds: 30);
+        await using DashboardServer server = await DashboardServer.StartAsync(store, new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0), token: null);
+
+        JsonElement rebound = await Programs.FetchAsRebindingPageAsync("rebound.example", server.Url.Port, "/api/verdicts");
+        JsonElement local = await Programs.FetchAsRebindingPageAsync("localhost", server.Url.Port, "/api/verdicts");
+
+        Assert.StartsWith("http://rebound.example:", rebound.GetProperty("origin").GetString()); // Chromium did reach the server under that name
+        Assert.Equal(403, rebound.GetProperty("navigationStatus").GetInt32());
+        Assert.Equal(403, rebound.GetProperty("status").GetInt32());
+        Assert.DoesNotContain("\"verdict\"", rebound.GetProperty("body").GetString());
+        Assert.Equal(200, local.GetProperty("status").GetInt32());
+        Assert.Contains("\"verdict\"", local.GetProperty("body").GetString());
+    }
 }

@@ -7,6 +7,7 @@ namespace LeakHound.Web.Tests;
 public sealed class DashboardServerTests
 {
     private static readonly IPEndPoint AnyLoopbackPort = new(IPAddress.Loopback, 0);
+    private const string Token = "0123456789abcdef0123";
 
     [Fact]
     public async Task Api_ListsTargetsSeriesAndVerdicts()
@@ -76,14 +77,53 @@ public sealed class DashboardServerTests
         LiveStore store = Stores.Leaking(out _, rounds: 30);
         await Assert.ThrowsAsync<ArgumentException>(() => DashboardServer.StartAsync(store, new IPEndPoint(IPAddress.Any, 0), token: null));
 
-        await using DashboardServer server = await DashboardServer.StartAsync(store, new IPEndPoint(IPAddress.Any, 0), token: "s3cret");
+        await using DashboardServer server = await DashboardServer.StartAsync(store, new IPEndPoint(IPAddress.Any, 0), token: Token);
         using HttpClient http = new() { BaseAddress = server.Url };
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("/")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("/metrics")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("/api/targets?token=wrong")).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/api/targets?token=s3cret")).StatusCode);
-        using HttpRequestMessage bearer = new(HttpMethod.Get, "/metrics") { Headers = { { "Authorization", "Bearer s3cret" } } };
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/api/targets?token=" + Token + "")).StatusCode);
+        using HttpRequestMessage bearer = new(HttpMethod.Get, "/metrics") { Headers = { { "Authorization", "Bearer " + Token } } };
         Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(bearer)).StatusCode);
+    }
+
+    [Fact]
+    public async Task ShortToken_IsRefused()
+    {
+        ArgumentException e = await Assert.ThrowsAsync<ArgumentException>(() => DashboardServer.StartAsync(new LiveStore(), AnyLoopbackPort, token: "s3cret"));
+        Assert.Contains("use at least 16", e.Message);
+    }
+
+    [Fact]
+    public async Task WithoutToken_OnlyLoopbackHostNamesAreServed()
+    {
+        LiveStore store = Stores.Leaking(out _, rounds: 30);
+        await using DashboardServer server = await DashboardServer.StartAsync(store, AnyLoopbackPort, token: null);
+        using HttpClient http = new() { BaseAddress = server.Url };
+
+        foreach (string host in (string[])["localhost", $"localhost:{server.Url.Port}", $"127.0.0.1:{server.Url.Port}", "127.0.0.2", "[::1]:80", "app.localhost"])
+        {
+            using HttpRequestMessage ok = new(HttpMethod.Get, "/api/verdicts") { Headers = { Host = host } };
+            Assert.True((await http.SendAsync(ok)).StatusCode == HttpStatusCode.OK, host);
+        }
+
+        foreach (string host in (string[])["rebound.example", $"rebound.example:{server.Url.Port}", "127.0.0.1.nip.io", "localhost.example", "10.0.0.1"])
+        {
+            using HttpRequestMessage refused = new(HttpMethod.Get, "/api/verdicts") { Headers = { Host = host } };
+            using HttpResponseMessage response = await http.SendAsync(refused);
+            Assert.True(response.StatusCode == HttpStatusCode.Forbidden, host);
+            Assert.DoesNotContain("verdict\"", await response.Content.ReadAsStringAsync());
+        }
+    }
+
+    [Fact]
+    public async Task IPv4MappedLoopback_IsServedAsLoopback()
+    {
+        await using DashboardServer server = await DashboardServer.StartAsync(new LiveStore(), new IPEndPoint(IPAddress.Parse("::ffff:127.0.0.1"), 0), token: null);
+
+        Assert.Equal("127.0.0.1", server.Url.Host);
+        using HttpClient http = new() { BaseAddress = server.Url };
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/api/targets")).StatusCode);
     }
 }

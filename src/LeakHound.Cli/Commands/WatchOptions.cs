@@ -16,7 +16,14 @@ internal static class WatchOptions
         Description = "Serve a live dashboard, a JSON API and /metrics while watching, on ADDR:PORT (default 127.0.0.1:7474)",
         Arity = ArgumentArity.ZeroOrOne,
     };
-    public static readonly Option<string?> Token = new("--token") { Description = "Token every dashboard request must carry (required to --serve on a non-loopback address)" };
+    public static readonly Option<string?> Token = new("--token")
+    {
+        Description = $"Token every dashboard request must carry (required to --serve on a non-loopback address; at least 16 characters). Other local users can read argv: prefer --token-file or ${TokenVariable}",
+    };
+    public static readonly Option<string?> TokenFile = new("--token-file") { Description = "Read the dashboard token from this file (its first line; the file must not be readable by group or others)" };
+
+    /// <summary>The environment variable that may hold the dashboard token.</summary>
+    public const string TokenVariable = "LEAKHOUND_TOKEN";
     public static readonly Option<string?> Rules = new("--rules") { Description = "Trigger → action rules (JSON file): webhook, command, heap diff or stop when a verdict, time to limit or value says so" };
     public static readonly Option<bool> NoStore = new("--no-store") { Description = "Keep no watch history for this watch" };
     public static readonly Option<long?> Resume = new("--resume")
@@ -32,7 +39,7 @@ internal static class WatchOptions
     public static readonly Option<bool> NoChildren = new("--no-children") { Description = "Watch only the given processes, not their descendants" };
 
     /// <summary>The options every watch has (<c>replay</c> has these; a watch of processes has <see cref="AddTo"/>'s).</summary>
-    private static readonly Option[] s_outputs = [CommonOptions.Limit, Duration, UntilVerdict, Out, CommonOptions.Report, CommonOptions.Png, Serve, Token, Rules,
+    private static readonly Option[] s_outputs = [CommonOptions.Limit, Duration, UntilVerdict, Out, CommonOptions.Report, CommonOptions.Png, Serve, Token, TokenFile, Rules,
         CommonOptions.Store, NoStore, Resume, Retention, CommonOptions.Format];
 
     /// <summary>What a watch of processes reads: these, and the outputs.</summary>
@@ -109,7 +116,7 @@ internal static class WatchOptions
             ReportPath = parse.GetValue(CommonOptions.Report),
             PngDirectory = parse.GetValue(CommonOptions.Png),
             ServeEndpoint = parse.GetResult(Serve) is null ? null : ParseEndpoint(parse.GetValue(Serve)),
-            Token = parse.GetValue(Token),
+            Token = ReadToken(parse),
             Store = ReadStore(parse),
             Rules = parse.GetValue(Rules) is { } rulesFile ? ReadRules(rulesFile) : null,
             TargetLogPath = parse.GetValue(CommonOptions.TargetLog),
@@ -132,6 +139,43 @@ internal static class WatchOptions
             Resume: resume,
             ResumeId: parse.GetValue(Resume),
             RetentionSeconds: parse.GetValue(Retention) is { } retention ? CommonOptions.ParseDuration(retention, "--retention") : null);
+    }
+
+    /// <summary>The dashboard token: --token, --token-file or $LEAKHOUND_TOKEN (at most one of the options).</summary>
+    private static string? ReadToken(ParseResult parse)
+    {
+        string? given = parse.GetValue(Token);
+        string? file = parse.GetValue(TokenFile);
+        if (given is not null && file is not null)
+        {
+            throw new LeakHoundException("--token and --token-file: give one of them");
+        }
+
+        if (file is not null)
+        {
+            return ReadTokenFile(file);
+        }
+
+        return given ?? (Environment.GetEnvironmentVariable(TokenVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment.Trim() : null);
+    }
+
+    /// <summary>The first line of a token file that only its owner can read (like ssh refuses a private key others can read).</summary>
+    private static string ReadTokenFile(string path)
+    {
+        try
+        {
+            if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & (UnixFileMode.GroupRead | UnixFileMode.OtherRead)) != 0)
+            {
+                throw new LeakHoundException($"--token-file: '{path}' can be read by other users; make it private first: chmod 600 {path}");
+            }
+
+            string token = (File.ReadLines(path).FirstOrDefault() ?? "").Trim();
+            return token.Length > 0 ? token : throw new LeakHoundException($"--token-file: '{path}' is empty");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new LeakHoundException($"--token-file: cannot read '{path}': {e.Message}");
+        }
     }
 
     /// <summary>Reads --rules FILE; a mistake is reported as FILE:LINE: reason (exit 2).</summary>
