@@ -4,7 +4,7 @@ using LeakHound.Bench.Sampling;
 using LeakHound.Bench.Scrape;
 using LeakHound.Bench.Throughput;
 
-// dotnet run -c Release --project bench/LeakHound.Bench -- [detection|sampling|throughput|scrape|heap|twins|hosting|scan|scan-http|all]
+// dotnet run -c Release --project bench/LeakHound.Bench -- [detection|sampling|throughput|scrape|heap|twins|hosting|scan|scan-http|all|fuzz [N]]
 // Prints Markdown for docs/benchmarks.md; every comparison is measured in this same run.
 string what = args.Length > 0 ? args[0] : "all";
 if (what == "heap-target")
@@ -26,6 +26,27 @@ if (what is "targets" or "all")
     Console.WriteLine("## Many targets");
     int[] counts = args.Length > 1 ? [.. args[1].Split(',').Select(int.Parse)] : [100, 500, 1000];
     Console.WriteLine(LeakHound.Bench.Targets.TargetsBenchmark.Run(counts));
+}
+
+if (what is "fuzz")
+{
+    // Not part of "all": 100,000 inputs per parser take tens of minutes.
+    int inputs = args.Length > 1 ? int.Parse(args[1]) : 100_000;
+    Console.WriteLine($"## Fuzzing ({inputs:N0} mutated inputs per parser, seed 1)");
+    Console.WriteLine();
+    Console.WriteLine("| Parser | Inputs | Refused (one line) | Crashes | Hangs (> 5 s) | Worst allocation per input | Slowest input |");
+    Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
+    foreach (FuzzTarget target in FuzzTargets.All())
+    {
+        FuzzResult result = Fuzzer.Run(target, target.Name == "store reader" ? Math.Min(inputs, 20_000) : inputs, seed: 1);
+        Console.WriteLine(result.ToMarkdownRow());
+        if (result.FirstCrash is { } first)
+        {
+            Console.Error.WriteLine($"{target.Name}: {first}");
+        }
+    }
+
+    return;
 }
 
 if (what is "sampling" or "all")
