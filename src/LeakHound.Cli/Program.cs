@@ -48,6 +48,12 @@ catch (LeakHound.Probes.DotNet.Heap.HeapSnapshotException e)
     Console.Error.WriteLine($"leakhound: {e.Message}");
     return (int)ExitCode.Target;
 }
+catch (LeakHound.Store.StoreException e)
+{
+    // A store found damaged while it is read (after it opened): the same one line as at opening.
+    Console.Error.WriteLine($"leakhound: --store: {e.Message}");
+    return (int)ExitCode.Usage;
+}
 catch (LeakHound.Reporting.ReportException e)
 {
     Console.Error.WriteLine($"leakhound: {e.Message}");

@@ -42,12 +42,18 @@ public sealed class StoreSink : IWatchSink, IDisposable
     /// <param name="warn">Tells people what happened to the history (resumed, deleted old watches, not kept this time).</param>
     /// <returns>Null when the default store cannot be used (a warning says why; the watch runs without history).</returns>
     /// <exception cref="WatchException">A store that was asked for cannot be used, or there is nothing to resume.</exception>
-    public static StoreSink? Open(string command, IReadOnlyList<WatchTarget> targets, StoreSettings settings, double intervalSeconds, Action<string> warn)
+    /// <param name="now">The wall clock (tests); the system's when null.</param>
+    public static StoreSink? Open(string command, IReadOnlyList<WatchTarget> targets, StoreSettings settings, double intervalSeconds, Action<string> warn,
+        DateTimeOffset? now = null)
     {
         WatchStore store;
         try
         {
             store = WatchStore.Open(settings.Path, warn);
+        }
+        catch (StoreException e)
+        {
+            throw new WatchException($"--store: {e.Message}"); // damaged: never written on, default store or not
         }
         catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)
         {
@@ -68,28 +74,31 @@ public sealed class StoreSink : IWatchSink, IDisposable
                 warn($"deleted {deleted} watches older than --retention from {settings.Path}");
             }
 
+            string commandLine = string.Join("\n", targets.Select(t => t.CommandLine));
+            string processes = string.Join(",", targets.Select(t => t.RootIdentity is { } id ? ProcessKeys.Of(id) : ""));
             if (settings.Resume)
             {
-                WatchRecord found = store.FindResumable(command, settings.ResumeId)
-                    ?? throw new WatchException(settings.ResumeId is { } id
-                        ? $"--resume: no watch {id} in {settings.Path} (see leakhound history)"
-                        : $"--resume: no unfinished '{command}' watch in {settings.Path} (see leakhound history)");
+                WatchRecord found = store.FindResumable(command, commandLine, settings.ResumeId);
                 store.Resume(found.Id);
                 sink.Replay(targets);
-                sink.StartAt = found.LastT + intervalSeconds;
-                warn($"resuming watch {found.Id} ({found.Samples:N0} samples up to {found.LastT:0.#}s) of {found.Targets}");
+                sink.ContinueTimeLine(found, targets, processes, intervalSeconds, now ?? DateTimeOffset.UtcNow, warn);
             }
             else
             {
-                store.Begin(command, string.Join(", ", targets.Select(t => t.Label)));
+                store.Begin(command, string.Join(", ", targets.Select(t => t.Label)), commandLine, processes);
             }
         }
-        catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or WatchException)
+        catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or WatchException or StoreException)
         {
             store.Dispose();
             if (e is WatchException)
             {
                 throw;
+            }
+
+            if (e is StoreException)
+            {
+                throw new WatchException(e.Message);
             }
 
             if (settings.IsDefault && !settings.Resume)
@@ -104,6 +113,47 @@ public sealed class StoreSink : IWatchSink, IDisposable
         return sink;
     }
 
+    /// <summary>
+    /// A resumed watch goes on at the wall-clock time since it started: the time the watcher was away is a gap of the
+    /// time line (marked in the store), never folded away — a leak that went on during the outage shows its growth at
+    /// its true rate, not as one step. A target whose process is not the one the watch had (a launched command starts
+    /// anew) is a new segment: its detectors judge it from there, not against the old process's baseline.
+    /// </summary>
+    private void ContinueTimeLine(WatchRecord found, IReadOnlyList<WatchTarget> targets, string processes, double intervalSeconds, DateTimeOffset now,
+        Action<string> warn)
+    {
+        double next = found.LastT + intervalSeconds;
+        double wall = (now - found.Started).TotalSeconds;
+        StartAt = Math.Max(next, wall); // a clock set back never rewinds the time line
+        double gap = StartAt - found.LastT;
+        string away = "";
+        if (found.Samples > 0 && gap > 2 * intervalSeconds)
+        {
+            _store.Mark(new TimelineMark(found.LastT, "gap", gap));
+            away = $"; the watcher was away for {LeakHound.Core.Units.Quantity.FormatDuration(gap)}: a gap on the time line, which goes on at {StartAt:0.#}s";
+        }
+
+        string[] before = (found.Processes ?? "").Split(',');
+        string[] current = processes.Split(',');
+        List<string> restarted = [];
+        for (int i = 0; i < targets.Count; i++)
+        {
+            if (found.Samples > 0 && (i >= before.Length || i >= current.Length || before[i] != current[i] || current[i].Length == 0))
+            {
+                targets[i].Detectors.MarkRestart(StartAt);
+                restarted.Add(targets[i].Label);
+            }
+        }
+
+        if (restarted.Count > 0)
+        {
+            _store.Mark(new TimelineMark(StartAt, "restart", 0));
+        }
+
+        string fresh = restarted.Count > 0 ? $"; a new process ({string.Join(", ", restarted)}) is judged from t={StartAt:0.#}s" : "";
+        warn($"resuming watch {found.Id} ({found.Samples:N0} samples up to {found.LastT:0.#}s) of {found.Targets}{away}{fresh}");
+    }
+
     public void OnSample(WatchTarget target, SeriesKey key, double t, double value) =>
         _store.Add(t, _prefix ? key.ToString() : key.Name, value);
 
@@ -112,11 +162,24 @@ public sealed class StoreSink : IWatchSink, IDisposable
     public Task OnEndAsync(WatchResult result)
     {
         _store.Commit();
-        _store.End(result.StoppedBecause.ToName());
+        _store.End(result.StoppedBecause.ToName(), Outcome(result));
         return Task.CompletedTask;
     }
 
     public void Dispose() => _store.Dispose();
+
+    /// <summary>What a watch concluded, for the history: the leaking series, or the absence of a leak.</summary>
+    private static string Outcome(WatchResult result)
+    {
+        string[] leaks = [.. result.Verdicts.Where(v => v.Verdict.Verdict == LeakHound.Core.Verdicts.Verdict.Leak)
+            .Select(v => result.Targets.Count > 1 ? $"{v.Target.Label}/{v.Verdict.Series}" : v.Verdict.Series).Distinct()];
+        string exit = string.Join("; ", result.Targets.Where(t => t.Launched?.ExitDescription is not null).Select(t => $"target {t.Launched!.ExitDescription!.Split(':')[0]}"));
+        string verdict = leaks.Length > 0 ? $"leak: {string.Join(", ", leaks.Take(6))}{(leaks.Length > 6 ? ", …" : "")}"
+            : result.Verdicts.Any(v => v.Verdict.Verdict == LeakHound.Core.Verdicts.Verdict.Insufficient) && result.Verdicts.All(v => v.Verdict.Verdict is LeakHound.Core.Verdicts.Verdict.Insufficient)
+                ? "undecided (insufficient)"
+                : "no leak";
+        return exit.Length > 0 ? $"{verdict} ({exit})" : verdict;
+    }
 
     /// <summary>
     /// Feeds every stored sample to the detectors, in time order: the same verdict state as before the interruption.

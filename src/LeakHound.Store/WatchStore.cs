@@ -3,7 +3,47 @@ using Microsoft.Data.Sqlite;
 namespace LeakHound.Store;
 
 /// <summary>A past or running watch as the store knows it.</summary>
-public sealed record WatchRecord(long Id, DateTimeOffset Started, string Command, string Targets, DateTimeOffset? Ended, string? StoppedBecause, long Samples, double LastT);
+public sealed record WatchRecord(long Id, DateTimeOffset Started, string Command, string Targets, DateTimeOffset? Ended, string? StoppedBecause, long Samples, double LastT)
+{
+    /// <summary>What was watched, whole: the launched command and its arguments, or each attached process's command line.</summary>
+    public string? CommandLine { get; init; }
+
+    /// <summary>The watched processes as PID:start-time, to tell the same processes from new ones on resume.</summary>
+    public string? Processes { get; init; }
+
+    /// <summary>The leakhound writing this watch now (PID:start-time), or null.</summary>
+    public string? Writer { get; init; }
+
+    /// <summary>What the watch concluded, in a few words (e.g. "leak: rss, anon", "no leak").</summary>
+    public string? Outcome { get; init; }
+
+    /// <summary>True while the leakhound that writes it still runs: such a watch is not unfinished, it is going on.</summary>
+    public bool IsBeingWritten => Writer is not null && ProcessKeys.IsRunning(Writer);
+}
+
+/// <summary>A process as the store keeps it: PID and start time (a PID alone may name another process later).</summary>
+public static class ProcessKeys
+{
+    public static string Of(LeakHound.Probes.Proc.ProcessIdentity identity) =>
+        $"{identity.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)}:{identity.StartTicks.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+
+    /// <summary>This process (the leakhound writing a watch).</summary>
+    public static string Self() => LeakHound.Probes.Proc.ProcessIdentity.Of(Environment.ProcessId) is { } me ? Of(me) : $"{Environment.ProcessId}:0";
+
+    /// <summary>Whether the process a key names still runs (the same PID with the same start time).</summary>
+    public static bool IsRunning(string key)
+    {
+        string[] parts = key.Split(':');
+        return parts.Length == 2 && int.TryParse(parts[0], out int pid) && ulong.TryParse(parts[1], out ulong start)
+            && new LeakHound.Probes.Proc.ProcessIdentity(pid, start).IsCurrent;
+    }
+}
+
+/// <summary>A moment of a watch's time line: where it resumed after an outage (a gap), or where its process was replaced.</summary>
+/// <param name="T">Seconds on the watch's time line.</param>
+/// <param name="Kind">"gap" (the watcher was not running) or "restart" (a new process).</param>
+/// <param name="Seconds">How long the gap lasted (0 for a restart).</param>
+public sealed record TimelineMark(double T, string Kind, double Seconds);
 
 /// <summary>
 /// The watch history: SQLite (WAL, one transaction per sampling round, so a killed watcher loses at most the round in
@@ -45,15 +85,24 @@ public sealed class WatchStore : IDisposable
     public static WatchStore Open(string path, Action<string> warn)
     {
         string? dir = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
-        if (dir is not null)
+        if (dir is not null && !Directory.Exists(dir))
         {
-            Directory.CreateDirectory(dir);
+            if (OperatingSystem.IsWindows())
+            {
+                Directory.CreateDirectory(dir);
+            }
+            else
+            {
+                Directory.CreateDirectory(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
         }
 
+        CreatePrivately(path);
         SqliteConnection db = new(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false, DefaultTimeout = 10 }.ToString());
         try
         {
             db.Open();
+            CheckIntact(db, path);
             Execute(db, "PRAGMA busy_timeout=10000; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
             Execute(db, """
                 CREATE TABLE IF NOT EXISTS watches(id INTEGER PRIMARY KEY, started TEXT NOT NULL, command TEXT NOT NULL, targets TEXT NOT NULL,
@@ -61,12 +110,19 @@ public sealed class WatchStore : IDisposable
                 CREATE TABLE IF NOT EXISTS series(id INTEGER PRIMARY KEY, watch_id INTEGER NOT NULL, name TEXT NOT NULL, UNIQUE(watch_id, name));
                 CREATE TABLE IF NOT EXISTS samples(series_id INTEGER NOT NULL, t REAL NOT NULL, value REAL NOT NULL);
                 CREATE INDEX IF NOT EXISTS samples_by_series ON samples(series_id, t);
+                CREATE TABLE IF NOT EXISTS marks(watch_id INTEGER NOT NULL, t REAL NOT NULL, kind TEXT NOT NULL, seconds REAL NOT NULL);
                 """);
+            AddMissingColumns(db);
+        }
+        catch (StoreException)
+        {
+            db.Dispose();
+            throw;
         }
         catch (SqliteException e)
         {
             db.Dispose();
-            throw new IOException(WhyNotWritable(path) ?? Describe(e), e); // SQLite's own message for a read-only file is "unable to open"
+            throw Damaged(e, path) ?? new IOException(WhyNotWritable(path) ?? Describe(e), e); // SQLite's own message for a read-only file is "unable to open"
         }
 
         return new WatchStore(db, warn) { Path = path };
@@ -108,13 +164,117 @@ public sealed class WatchStore : IDisposable
         try
         {
             db.Open();
+            CheckIntact(db, path);
             Execute(db, "SELECT COUNT(*) FROM watches;");
-            return new WatchStore(db, _ => { }) { Path = path, Failed = true }; // Failed: nothing is ever written through it
+            return new WatchStore(db, _ => { }) { Path = path, Failed = true, _columns = Columns(db) }; // Failed: nothing is ever written through it
+        }
+        catch (SqliteException e) when (Damaged(e, path) is { } damaged)
+        {
+            db.Dispose();
+            throw damaged;
         }
         catch
         {
             db.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>The columns added since the first version of the store (an older store gets them when opened for writing).</summary>
+    private static readonly (string Name, string Type)[] s_laterColumns =
+        [("command_line", "TEXT"), ("processes", "TEXT"), ("writer", "TEXT"), ("outcome", "TEXT")];
+
+    private HashSet<string> _columns = [.. s_laterColumns.Select(c => c.Name)];
+
+    private static HashSet<string> Columns(SqliteConnection db)
+    {
+        using SqliteCommand q = db.CreateCommand();
+        q.CommandText = "SELECT name FROM pragma_table_info('watches');";
+        using SqliteDataReader r = q.ExecuteReader();
+        HashSet<string> names = new(StringComparer.Ordinal);
+        while (r.Read())
+        {
+            names.Add(r.GetString(0));
+        }
+
+        return names;
+    }
+
+    private static void AddMissingColumns(SqliteConnection db)
+    {
+        HashSet<string> present = Columns(db);
+        foreach ((string name, string type) in s_laterColumns.Where(c => !present.Contains(c.Name)))
+        {
+            Execute(db, $"ALTER TABLE watches ADD COLUMN {name} {type};");
+        }
+    }
+
+    /// <summary>
+    /// A new store is created readable by its owner only (0600; its folder 0700 when created here): it holds command
+    /// lines, and SQLite gives its WAL the same mode.
+    /// </summary>
+    private static void CreatePrivately(string path)
+    {
+        if (OperatingSystem.IsWindows() || File.Exists(path))
+        {
+            return;
+        }
+
+        try
+        {
+            using FileStream _ = new(path, new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+            });
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            // another watcher created it a moment ago
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new IOException(e.Message, e);
+        }
+    }
+
+    /// <summary>
+    /// A damaged file (torn by a disk fault, overwritten, not SQLite at all) is refused before anything is read or
+    /// written: SQLite's quick check reads every page once (milliseconds for a store kept bounded by thinning).
+    /// </summary>
+    private static void CheckIntact(SqliteConnection db, string path)
+    {
+        using SqliteCommand check = db.CreateCommand();
+        check.CommandText = "PRAGMA quick_check(1);";
+        string? result = check.ExecuteScalar() as string;
+        if (result != "ok")
+        {
+            throw new StoreException($"the watch history '{path}' is damaged ({result}); move it aside (or give --store FILE / --no-store) and watch again");
+        }
+    }
+
+    /// <summary>The error for a file SQLite found damaged or not a database (its codes 11 and 26); null for other errors.</summary>
+    private static StoreException? Damaged(SqliteException e, string path) => e.SqliteErrorCode is 11 or 26
+        ? new StoreException($"the watch history '{path}' is damaged or not a LeakHound store ({(e.SqliteErrorCode == 26 ? "not a database" : "malformed")}); move it aside (or give --store FILE / --no-store) and watch again", e)
+        : null;
+
+    /// <summary>Runs a read of the store; a damaged file is a <see cref="StoreException"/>, not SQLite's.</summary>
+    private T Reading<T>(Func<T> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (SqliteException e) when (Damaged(e, Path) is { } damaged)
+        {
+            throw damaged;
+        }
+        catch (SqliteException e)
+        {
+            throw new StoreException($"cannot read the watch history '{Path}': {Describe(e)}", e);
+        }
+        catch (FormatException e)
+        {
+            throw new StoreException($"the watch history '{Path}' holds a record LeakHound did not write ({e.Message})", e);
         }
     }
 
@@ -150,26 +310,76 @@ public sealed class WatchStore : IDisposable
         return System.IO.Path.Combine(data, "leakhound", "history.db");
     }
 
-    public long Begin(string command, string targets)
+    /// <summary>Starts a new watch, written by this process.</summary>
+    /// <param name="command">The sub-command (run, watch, soak).</param>
+    /// <param name="targets">The targets' labels.</param>
+    /// <param name="commandLine">What was watched, whole (see <see cref="WatchRecord.CommandLine"/>).</param>
+    /// <param name="processes">The watched processes' keys (<see cref="ProcessKeys"/>).</param>
+    public long Begin(string command, string targets, string commandLine = "", string processes = "")
     {
-        using SqliteCommand insert = Command("INSERT INTO watches(started, command, targets) VALUES ($s, $c, $t) RETURNING id;",
-            ("$s", DateTimeOffset.UtcNow.ToString("O")), ("$c", command), ("$t", targets));
+        using SqliteCommand insert = Command(
+            "INSERT INTO watches(started, command, targets, command_line, processes, writer) VALUES ($s, $c, $t, $l, $p, $w) RETURNING id;",
+            ("$s", DateTimeOffset.UtcNow.ToString("O")), ("$c", command), ("$t", targets), ("$l", commandLine), ("$p", processes), ("$w", ProcessKeys.Self()));
         WatchId = (long)insert.ExecuteScalar()!;
         return WatchId;
     }
 
-    /// <summary>The newest unfinished watch of this command (or the given one); null when there is none.</summary>
-    public WatchRecord? FindResumable(string command, long? id)
+    /// <summary>
+    /// The watch to continue: the given one, or the newest unfinished watch of the same command and command line that no
+    /// running leakhound is writing.
+    /// </summary>
+    /// <exception cref="StoreException">There is none; the message says what there is instead.</exception>
+    public WatchRecord FindResumable(string command, string commandLine, long? id)
     {
-        return List().FirstOrDefault(w => id is { } wanted ? w.Id == wanted : w.Ended is null && w.Command == command);
+        IReadOnlyList<WatchRecord> all = List();
+        if (id is { } wanted)
+        {
+            WatchRecord chosen = all.FirstOrDefault(w => w.Id == wanted) ?? throw new StoreException($"--resume: no watch {wanted} in {Path} (see leakhound history)");
+            return chosen.IsBeingWritten
+                ? throw new StoreException($"--resume: watch {wanted} is being written by leakhound (PID {chosen.Writer!.Split(':')[0]}), which still runs")
+                : chosen;
+        }
+
+        WatchRecord? same = all.FirstOrDefault(w => w.Ended is null && w.Command == command && (w.CommandLine ?? "") == commandLine && !w.IsBeingWritten);
+        if (same is not null)
+        {
+            return same;
+        }
+
+        WatchRecord? running = all.FirstOrDefault(w => w.Ended is null && w.Command == command && (w.CommandLine ?? "") == commandLine);
+        WatchRecord? other = all.FirstOrDefault(w => w.Ended is null && w.Command == command && !w.IsBeingWritten);
+        throw new StoreException(running is not null
+            ? $"--resume: watch {running.Id} of this command line is being written by leakhound (PID {running.Writer!.Split(':')[0]}), which still runs"
+            : other is not null
+                ? $"--resume: no unfinished '{command}' watch of '{commandLine}' in {Path}; watch {other.Id} is of '{other.CommandLine ?? other.Targets}' (give --resume {other.Id} to continue it anyway)"
+                : $"--resume: no unfinished '{command}' watch in {Path} (see leakhound history)");
     }
 
-    /// <summary>Continues writing an earlier watch.</summary>
+    /// <summary>
+    /// Continues writing an earlier watch, which this process then owns: two watchers resuming the same watch at once
+    /// cannot both write it (the claim is one write transaction; the second finds the first still running).
+    /// </summary>
+    /// <exception cref="StoreException">Another running leakhound has claimed it.</exception>
     public void Resume(long id)
     {
+        using (SqliteTransaction claim = _db.BeginTransaction(deferred: false))
+        {
+            using SqliteCommand read = Command("SELECT writer FROM watches WHERE id = $w;", ("$w", id));
+            read.Transaction = claim;
+            if (read.ExecuteScalar() is string writer && writer != ProcessKeys.Self() && ProcessKeys.IsRunning(writer))
+            {
+                throw new StoreException($"--resume: watch {id} is being written by leakhound (PID {writer.Split(':')[0]}), which still runs");
+            }
+
+            using SqliteCommand take = Command("UPDATE watches SET ended = NULL, stopped_because = NULL, outcome = NULL, writer = $me WHERE id = $w;",
+                ("$me", ProcessKeys.Self()), ("$w", id));
+            take.Transaction = claim;
+            take.ExecuteNonQuery();
+            claim.Commit();
+        }
+
         WatchId = id;
         _lastT = List().FirstOrDefault(w => w.Id == id)?.LastT ?? 0;
-        Execute(_db, $"UPDATE watches SET ended = NULL, stopped_because = NULL WHERE id = {id};");
         using SqliteCommand names = Command("SELECT id, name FROM series WHERE watch_id = $w;", ("$w", id));
         using SqliteDataReader r = names.ExecuteReader();
         while (r.Read())
@@ -226,7 +436,31 @@ public sealed class WatchStore : IDisposable
         }
     }
 
-    public void End(string stoppedBecause)
+    /// <summary>Records a gap or a restart on the watch's time line.</summary>
+    public void Mark(TimelineMark mark)
+    {
+        using SqliteCommand insert = Command("INSERT INTO marks(watch_id, t, kind, seconds) VALUES ($w, $t, $k, $s);",
+            ("$w", WatchId), ("$t", mark.T), ("$k", mark.Kind), ("$s", mark.Seconds));
+        insert.ExecuteNonQuery();
+    }
+
+    /// <summary>The gaps and restarts of a watch's time line, in time order.</summary>
+    public IReadOnlyList<TimelineMark> Marks(long watchId) => Reading(() =>
+    {
+        using SqliteCommand q = Command("SELECT t, kind, seconds FROM marks WHERE watch_id = $w ORDER BY t;", ("$w", watchId));
+        using SqliteDataReader r = q.ExecuteReader();
+        List<TimelineMark> marks = [];
+        while (r.Read())
+        {
+            marks.Add(new TimelineMark(r.GetDouble(0), r.GetString(1), r.GetDouble(2)));
+        }
+
+        return marks;
+    });
+
+    /// <param name="stoppedBecause">Why the watch ended.</param>
+    /// <param name="outcome">What it concluded, in a few words.</param>
+    public void End(string stoppedBecause, string? outcome = null)
     {
         if (Failed || WatchId == 0)
         {
@@ -235,8 +469,8 @@ public sealed class WatchStore : IDisposable
 
         try
         {
-            using SqliteCommand end = Command("UPDATE watches SET ended = $e, stopped_because = $b WHERE id = $w;",
-                ("$e", DateTimeOffset.UtcNow.ToString("O")), ("$b", stoppedBecause), ("$w", WatchId));
+            using SqliteCommand end = Command("UPDATE watches SET ended = $e, stopped_because = $b, outcome = $o, writer = NULL WHERE id = $w;",
+                ("$e", DateTimeOffset.UtcNow.ToString("O")), ("$b", stoppedBecause), ("$o", (object?)outcome ?? DBNull.Value), ("$w", WatchId));
             end.ExecuteNonQuery();
         }
         catch (SqliteException e)
@@ -245,12 +479,16 @@ public sealed class WatchStore : IDisposable
         }
     }
 
-    public IReadOnlyList<WatchRecord> List()
+    /// <summary>Every watch, newest first.</summary>
+    /// <exception cref="StoreException">The store is damaged.</exception>
+    public IReadOnlyList<WatchRecord> List() => Reading(() =>
     {
-        using SqliteCommand q = Command("""
+        string Later(string column) => _columns.Contains(column) ? "w." + column : "NULL";
+        using SqliteCommand q = Command($"""
             SELECT w.id, w.started, w.command, w.targets, w.ended, w.stopped_because,
                    (SELECT COUNT(*) FROM samples JOIN series ON series.id = samples.series_id WHERE series.watch_id = w.id),
-                   (SELECT IFNULL(MAX(t), 0) FROM samples JOIN series ON series.id = samples.series_id WHERE series.watch_id = w.id)
+                   (SELECT IFNULL(MAX(t), 0) FROM samples JOIN series ON series.id = samples.series_id WHERE series.watch_id = w.id),
+                   {Later("command_line")}, {Later("processes")}, {Later("writer")}, {Later("outcome")}
             FROM watches w ORDER BY w.id DESC;
             """);
         using SqliteDataReader r = q.ExecuteReader();
@@ -259,25 +497,35 @@ public sealed class WatchStore : IDisposable
         {
             list.Add(new WatchRecord(r.GetInt64(0), DateTimeOffset.Parse(r.GetString(1), System.Globalization.CultureInfo.InvariantCulture), r.GetString(2), r.GetString(3),
                 r.IsDBNull(4) ? null : DateTimeOffset.Parse(r.GetString(4), System.Globalization.CultureInfo.InvariantCulture), r.IsDBNull(5) ? null : r.GetString(5),
-                r.GetInt64(6), r.GetDouble(7)));
+                r.GetInt64(6), r.GetDouble(7))
+            {
+                CommandLine = r.IsDBNull(8) ? null : r.GetString(8),
+                Processes = r.IsDBNull(9) ? null : r.GetString(9),
+                Writer = r.IsDBNull(10) ? null : r.GetString(10),
+                Outcome = r.IsDBNull(11) ? null : r.GetString(11),
+            });
         }
 
         return list;
-    }
+    });
 
-    /// <summary>Every sample of a watch in time order, for replay into detectors or a trace.</summary>
-    public IEnumerable<(double T, string Series, double Value)> Samples(long watchId)
+    /// <summary>Every sample of a watch in time order, for replay into detectors or a trace (bounded by thinning).</summary>
+    /// <exception cref="StoreException">The store is damaged.</exception>
+    public IReadOnlyList<(double T, string Series, double Value)> Samples(long watchId) => Reading(() =>
     {
         using SqliteCommand q = Command("""
             SELECT samples.t, series.name, samples.value FROM samples JOIN series ON series.id = samples.series_id
             WHERE series.watch_id = $w ORDER BY samples.t, series.id;
             """, ("$w", watchId));
         using SqliteDataReader r = q.ExecuteReader();
+        List<(double, string, double)> rows = [];
         while (r.Read())
         {
-            yield return (r.GetDouble(0), r.GetString(1), r.GetDouble(2));
+            rows.Add((r.GetDouble(0), r.GetString(1), r.GetDouble(2)));
         }
-    }
+
+        return (IReadOnlyList<(double T, string Series, double Value)>)rows;
+    });
 
     /// <summary>
     /// Keeps the store bounded for long watches: samples older than <see cref="RawSeconds"/> before the newest are

@@ -158,13 +158,13 @@ public sealed class WatchEngine
 
             try
             {
-                // A launched target that exits is read at once (its end recorded when it happened), not an interval later;
+                // A target whose process exits is read at once (its end recorded when it happened), not an interval later;
                 // the tick waited for stays pending for the next turn (a periodic timer allows one wait at a time).
                 Task<bool> tick = pendingTick ??= timer.WaitForNextTickAsync(cancel).AsTask();
-                Task[] running = LaunchedStillRunning();
+                Task[] running = RootsStillRunning();
                 if (running.Length > 0 && await Task.WhenAny(tick, Task.WhenAny(running)) != tick)
                 {
-                    continue; // a launched target exited: a round now, the tick still pending
+                    continue; // a target's process exited: a round now, the tick still pending
                 }
 
                 pendingTick = null;
@@ -293,9 +293,9 @@ public sealed class WatchEngine
         }
     }
 
-    /// <summary>The exits of the launched targets still running (none for attached targets and replays).</summary>
-    private Task[] LaunchedStillRunning() =>
-        [.. _targets.Where(t => !t.Exited && t.Launched is { HasExited: false }).Select(t => t.Launched!.ExitedTask)];
+    /// <summary>The exits of the targets' root processes still running (launched or attached; none for replays).</summary>
+    private Task[] RootsStillRunning() =>
+        [.. _targets.Where(t => !t.Exited).Select(t => t.RootExited).OfType<Task>().Where(e => !e.IsCompleted)];
 
     private StopReason? StopCondition()
     {

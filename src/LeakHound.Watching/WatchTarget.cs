@@ -52,6 +52,18 @@ public sealed class WatchTarget : IDisposable
     /// <summary>The root process with its start time, as it was when the watch began: a stop rule signals only that one.</summary>
     public ProcessIdentity? RootIdentity { get; init; }
 
+    /// <summary>
+    /// Completes when the target's root process exits, so that the watch reads it at once (null when that cannot be
+    /// told before the next sample). Once complete it stays so: a root that is gone while its tree lives is not waited on.
+    /// </summary>
+    public Task? RootExited => _rootExited ??= Launched is { } launched ? launched.ExitedTask
+        : RootIdentity is { } root && ProcessExits.Supported ? ProcessExits.WhenExited(root) : null;
+
+    private Task? _rootExited;
+
+    /// <summary>What is watched, whole: the launched command line, or the attached process's (the watch history matches --resume on it).</summary>
+    public string CommandLine { get; init; } = "";
+
     public bool Exited { get; internal set; }
 
     public double? ExitedAtSeconds { get; internal set; }
@@ -157,22 +169,31 @@ public sealed class WatchTarget : IDisposable
     public static WatchTarget ForProcess(string label, int pid, WatchSettings settings, LaunchedProcess? launched = null)
     {
         ProcessTreeSampler sampler;
+        Func<IEnumerable<int>>? adopted = launched is not null && settings.IncludeChildren ? launched.Tree.AdoptedOrphans : null;
+        int limitsOf = pid;
         try
         {
-            sampler = new ProcessTreeSampler([pid], settings.IncludeChildren);
+            sampler = new ProcessTreeSampler([pid], settings.IncludeChildren, adopted);
+        }
+        catch (ProcessNotFoundException) when (launched?.Tree.AdoptedOrphans() is { Count: > 0 } orphans)
+        {
+            // A daemon: the command forked and exited before the first look; what it left behind is the target.
+            sampler = new ProcessTreeSampler(orphans, settings.IncludeChildren, adopted);
+            limitsOf = orphans[0];
         }
         catch (ProcessNotFoundException e)
         {
             throw new WatchException(e.Message, targetFailed: true);
         }
 
-        MemoryLimit memory = settings.LimitBytes is { } l ? new MemoryLimit(l, "--limit") : MemoryLimits.ForProcess(pid);
-        Limits limits = new(memory.Bytes, FdLimit.ForProcess(pid), TaskLimit.ForProcess(pid), memory.Source);
+        MemoryLimit memory = settings.LimitBytes is { } l ? new MemoryLimit(l, "--limit") : MemoryLimits.ForProcess(limitsOf);
+        Limits limits = new(memory.Bytes, FdLimit.ForProcess(limitsOf), TaskLimit.ForProcess(limitsOf), memory.Source);
         ProcTreeSource tree = new(sampler, settings.PerProcess);
         WatchTarget target = new(label, tree, new DetectorSet(settings.Detector, limits), launched)
         {
             RootPid = pid,
             RootIdentity = ProcessIdentity.Of(pid),
+            CommandLine = launched?.CommandLine ?? ReadCommandLine(pid),
         };
         if (settings.RuntimeCounters)
         {
@@ -181,6 +202,20 @@ public sealed class WatchTarget : IDisposable
         }
 
         return target;
+    }
+
+    /// <summary>A running process's command line from /proc (its name when that is empty, as for a kernel thread).</summary>
+    private static string ReadCommandLine(int pid)
+    {
+        try
+        {
+            string[] argv = File.ReadAllText($"/proc/{pid}/cmdline").Split('\0', StringSplitOptions.RemoveEmptyEntries);
+            return argv.Length > 0 ? LaunchedProcess.Quote(argv) : File.ReadAllText($"/proc/{pid}/comm").Trim();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return "";
+        }
     }
 
     /// <summary>Scrapes the settings' Prometheus endpoints every round as part of this target (their series narrowed by its patterns).</summary>
@@ -196,6 +231,11 @@ public sealed class WatchTarget : IDisposable
 
     public void Dispose()
     {
+        if (Launched is null && RootIdentity is { } root && _rootExited is { IsCompleted: false })
+        {
+            ProcessExits.Forget(root);
+        }
+
         foreach (ISignalSource source in _sources)
         {
             source.Dispose();

@@ -132,6 +132,19 @@ public sealed class RunLifecycleTests
     }
 
     [Fact]
+    public async Task AttachedProcessExit_IsNoticedAtOnce_NotAtTheNextInterval()
+    {
+        using Process target = Process.Start(new ProcessStartInfo("sleep", "1.5") { UseShellExecute = false })!;
+        Stopwatch took = Stopwatch.StartNew();
+        ProcessResult r = await CliRunner.RunAsync(["watch", "--pid", target.Id.ToString(), "--interval", "30s", "--format", "json", "--no-runtime-counters"], 60);
+
+        Assert.True(took.Elapsed < TimeSpan.FromSeconds(20), $"the exit was noticed after {took.Elapsed}, not at once"); // not the 30 s interval
+        JsonVerdicts json = JsonVerdicts.Parse(r.Stdout);
+        Assert.Equal("targetsexited", json.Root.GetProperty("stopped_because").GetString());
+        Assert.InRange(json.Root.GetProperty("targets")[0].GetProperty("exited_at_seconds").GetDouble(), 0.5, 10);
+    }
+
+    [Fact]
     public async Task NonNumericPid_SaysWhatIsExpected_NotADotNetType()
     {
         ProcessResult r = await CliRunner.RunAsync("watch", "--pid", "abc");

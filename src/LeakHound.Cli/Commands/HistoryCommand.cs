@@ -20,6 +20,7 @@ internal static class HistoryCommand
         {
             using WatchStore store = OpenExisting(parse.GetValue(CommonOptions.Store));
             IReadOnlyList<WatchRecord> watches = store.List();
+            Dictionary<long, IReadOnlyList<TimelineMark>> marks = watches.ToDictionary(w => w.Id, w => store.Marks(w.Id));
             if (CommonOptions.Json(parse))
             {
                 Console.WriteLine(JsonSerializer.Serialize(new
@@ -28,19 +29,29 @@ internal static class HistoryCommand
                     store = store.Path,
                     watches = watches.Select(w => new
                     {
-                        id = w.Id, started = w.Started, command = w.Command, targets = w.Targets, samples = w.Samples, seconds = w.LastT,
-                        ended = w.Ended, stopped_because = w.StoppedBecause ?? (w.Ended is null ? "unfinished" : null),
+                        id = w.Id, started = w.Started, command = w.Command, targets = w.Targets, command_line = w.CommandLine, samples = w.Samples, seconds = w.LastT,
+                        ended = w.Ended, stopped_because = w.StoppedBecause ?? (w.Ended is null ? "unfinished" : null), outcome = w.Outcome, state = State(w),
+                        gaps = marks[w.Id].Where(m => m.Kind == "gap").Select(m => new { t = m.T, seconds = m.Seconds }),
+                        restarts = marks[w.Id].Where(m => m.Kind == "restart").Select(m => m.T),
                     }),
-                }, new JsonSerializerOptions { WriteIndented = true }));
+                }, new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
                 return 0;
             }
 
             IAnsiConsole console = HumanConsole.Create(json: false);
-            Table table = new Table().AddColumns("ID", "Started (UTC)", "Command", "Targets", "Samples", "Watched", "Ended");
+            Table table = new Table().AddColumns("ID", "Started (UTC)", "Command line", "Targets", "Watched", "Outcome");
             foreach (WatchRecord w in watches)
             {
-                table.AddRow(w.Id.ToString(), w.Started.ToString("yyyy-MM-dd HH:mm:ss"), w.Command, Markup.Escape(w.Targets), w.Samples.ToString("N0"),
-                    Quantity.FormatDuration(w.LastT), w.Ended is null ? "[yellow]unfinished (--resume)[/]" : Markup.Escape(w.StoppedBecause ?? ""));
+                int gaps = marks[w.Id].Count(m => m.Kind == "gap");
+                string watched = $"{Quantity.FormatDuration(w.LastT)}, {w.Samples:N0} samples{(gaps > 0 ? $", {gaps} gap{(gaps > 1 ? "s" : "")}" : "")}";
+                string outcome = State(w) switch
+                {
+                    "running" => $"[blue]running (leakhound PID {w.Writer!.Split(':')[0]})[/]",
+                    "unfinished" => "[yellow]unfinished (--resume)[/]",
+                    _ => Markup.Escape($"{w.Outcome ?? "–"} ({w.StoppedBecause})"),
+                };
+                table.AddRow(w.Id.ToString(), w.Started.ToString("yyyy-MM-dd HH:mm:ss"), Markup.Escape($"{w.Command}: {w.CommandLine ?? "?"}"), Markup.Escape(w.Targets),
+                    watched, outcome);
             }
 
             console.Write(table);
@@ -48,6 +59,8 @@ internal static class HistoryCommand
         });
         return command;
     }
+
+    private static string State(WatchRecord w) => w.Ended is not null ? "ended" : w.IsBeingWritten ? "running" : "unfinished";
 
     /// <summary>Opens a store that must already exist, read-only (reading it never creates or changes one).</summary>
     public static WatchStore OpenExisting(string? path)
@@ -60,6 +73,10 @@ internal static class HistoryCommand
         catch (FileNotFoundException)
         {
             throw new LeakHoundException($"--store: no watch history at '{file}' (run or watch with --store first)");
+        }
+        catch (StoreException e)
+        {
+            throw new LeakHoundException($"--store: {e.Message}");
         }
         catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)
         {

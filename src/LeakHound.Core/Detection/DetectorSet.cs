@@ -140,6 +140,18 @@ public sealed class DetectorSet
         }
     }
 
+    /// <summary>The target's process was replaced at <paramref name="t"/>: every series is judged from there (<see cref="SeriesDetector.MarkRestart"/>).</summary>
+    public void MarkRestart(double t)
+    {
+        lock (_gate)
+        {
+            foreach (SeriesDetector detector in _detectors.Values)
+            {
+                detector.MarkRestart(t);
+            }
+        }
+    }
+
     /// <summary>Every series' verdict: current (live) or assessed on the whole history now (final); tree-level first.</summary>
     public IReadOnlyList<SeriesVerdict> Verdicts(bool final) =>
         [.. Keys.OrderBy(k => k.IsTreeLevel ? 0 : 1).Select(k => final ? _detectors[k].Evaluate() : _detectors[k].Current)];

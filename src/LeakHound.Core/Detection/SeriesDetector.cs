@@ -22,6 +22,7 @@ public sealed class SeriesDetector
     private int _leakStreak;
     private double _leakStreakStart;
     private SeriesVerdict? _current;
+    private double? _knownRestart;
 
     private readonly bool _online;
     private readonly bool _mayBeCount;
@@ -113,6 +114,21 @@ public sealed class SeriesDetector
     }
 
     /// <summary>
+    /// Tells the detector that the process behind the series was replaced at <paramref name="t"/> (a watch resumed with
+    /// a new process, a service restarted): its history is judged from there, as after a restart seen in the floor.
+    /// </summary>
+    public void MarkRestart(double t)
+    {
+        if (double.IsNaN(_origin) || !double.IsFinite(t))
+        {
+            return; // nothing before it to set apart
+        }
+
+        _knownRestart = Math.Max(_knownRestart ?? double.MinValue, t - _origin);
+        _current = null;
+    }
+
+    /// <summary>
     /// The floor over the whole history and the trend the current verdict rests on (since the latest restart; after the
     /// stop or the step for a plateau or a step), for charts.
     /// </summary>
@@ -163,7 +179,9 @@ public sealed class SeriesDetector
         Assessment assessment = AssessWindows(buckets, span, traits, first == 0 ? whole : null);
         Verdict verdict = assessment.Verdict;
         string reason = assessment.Reason;
-        string since = restart is { } r ? $" since the restart at t={_origin + r:0.#}s (the floor fell back to where it started)" : "";
+        string since = restart is not { } r ? ""
+            : r == _knownRestart ? $" since the new process at t={_origin + r:0.#}s"
+            : $" since the restart at t={_origin + r:0.#}s (the floor fell back to where it started)";
         if (_history.SampleCount < _options.MinSamples)
         {
             verdict = Verdict.Insufficient;
@@ -268,10 +286,11 @@ public sealed class SeriesDetector
     private bool CannotTell(Assessment assessment) => assessment.Trend is null || assessment.Floor.TrendX.Length < _options.MinTrendPoints;
 
     /// <summary>The history from its latest restart on (all of it when there was none), and the restart's time.</summary>
-    private static (int Start, double? RestartAt, Floor Whole) SinceRestart(ReadOnlySpan<Bucket> buckets, SeriesTraits traits)
+    private (int Start, double? RestartAt, Floor Whole) SinceRestart(ReadOnlySpan<Bucket> buckets, SeriesTraits traits)
     {
         Floor floor = FloorExtractor.Extract(buckets, traits.MayBeCount);
-        if (Segments.LatestRestart(floor, ShapeChecks.Noise(floor.Y)) is not { } at)
+        double? seen = Segments.LatestRestart(floor, ShapeChecks.Noise(floor.Y));
+        if ((seen is { } s && s > (_knownRestart ?? double.MinValue) ? seen : _knownRestart) is not { } at || at > buckets[^1].TLast)
         {
             return (0, null, floor);
         }

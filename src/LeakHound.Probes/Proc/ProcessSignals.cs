@@ -7,6 +7,7 @@ public static partial class ProcessSignals
 {
     public const int SigTerm = 15;
     public const int SigInt = 2;
+    public const int SigKill = 9;
 
     /// <summary>Sends a signal; false when the process is gone or not ours.</summary>
     public static bool Send(int pid, int signal) => Kill(pid, signal) == 0;

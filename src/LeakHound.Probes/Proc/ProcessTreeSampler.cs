@@ -13,11 +13,17 @@ public sealed class ProcessTreeSampler : IDisposable
     /// <summary>Processes already told to have no readable PSS.</summary>
     private readonly HashSet<int> _toldNoPss = [];
 
+    private readonly Func<IEnumerable<int>>? _adopted;
+
+    /// <param name="roots">The processes to watch.</param>
+    /// <param name="includeChildren">And their descendants.</param>
+    /// <param name="adopted">More roots found each round: a launched command's orphans, which the watcher adopted (<see cref="LaunchedTree"/>).</param>
     /// <exception cref="ProcessNotFoundException">A root process does not exist or its /proc entry cannot be read.</exception>
-    public ProcessTreeSampler(IEnumerable<int> roots, bool includeChildren = true)
+    public ProcessTreeSampler(IEnumerable<int> roots, bool includeChildren = true, Func<IEnumerable<int>>? adopted = null)
     {
         _roots = roots.Distinct().ToArray();
         _includeChildren = includeChildren;
+        _adopted = includeChildren ? adopted : null;
         foreach (int pid in _roots)
         {
             if (pid <= 0 || !ProcessTree.Exists(pid))
@@ -79,6 +85,14 @@ public sealed class ProcessTreeSampler : IDisposable
 
     private void Discover()
     {
+        foreach (int orphan in _adopted?.Invoke() ?? [])
+        {
+            if (!_probes.ContainsKey(orphan) && ProcessProbe.TryOpen(orphan) is { } probe)
+            {
+                _probes[orphan] = probe;
+            }
+        }
+
         Stack<int> pending = new(_probes.Keys);
         List<int> children = [];
         while (pending.Count > 0)

@@ -13,6 +13,7 @@ public sealed class LaunchedProcess : IDisposable
     private bool _disposed;
     private int? _exitCode;
     private Task? _exited;
+    private Process? _guard;
 
     private LaunchedProcess(Process process, Stream? log)
     {
@@ -21,6 +22,16 @@ public sealed class LaunchedProcess : IDisposable
     }
 
     public int Pid => _process.Id;
+
+    /// <summary>Every process of the launch, daemons included: what the watch follows and what a stop ends.</summary>
+    public LaunchedTree Tree { get; private init; } = null!;
+
+    /// <summary>The command and its arguments as launched, quoted as a shell would need them.</summary>
+    public string CommandLine { get; private init; } = "";
+
+    /// <summary>Arguments joined by spaces; one with spaces or quotes is single-quoted (so the line reads back unambiguously).</summary>
+    public static string Quote(IEnumerable<string> argv) => string.Join(' ', argv.Select(a =>
+        a.Length > 0 && a.All(c => char.IsAsciiLetterOrDigit(c) || "-_./=:,+@%".Contains(c)) ? a : "'" + a.Replace("'", "'\\''", StringComparison.Ordinal) + "'"));
 
     public bool HasExited => _disposed || _process.HasExited;
 
@@ -81,6 +92,9 @@ public sealed class LaunchedProcess : IDisposable
             info.Environment[key] = value;
         }
 
+        string marker = LaunchedTree.NewMarker();
+        info.Environment[LaunchedTree.MarkerVariable] = marker;
+
         Stream? log = null;
         if (logPath is not null)
         {
@@ -112,7 +126,8 @@ public sealed class LaunchedProcess : IDisposable
             throw new WatchException($"cannot start '{command[0]}': {e.Message}", targetFailed: true);
         }
 
-        LaunchedProcess launched = new(process, log);
+        LaunchedProcess launched = new(process, log) { CommandLine = Quote(command), Tree = new LaunchedTree(process.Id, marker) };
+        launched._guard = StartGuard(marker);
         if (log is not null)
         {
             launched._pumps.Add(Pump(process.StandardOutput.BaseStream, log));
@@ -147,7 +162,11 @@ public sealed class LaunchedProcess : IDisposable
         }
     });
 
-    /// <summary>Asks the target to stop (SIGTERM), waits up to <paramref name="grace"/>, then kills its whole tree.</summary>
+    /// <summary>
+    /// Stops the whole launched tree — the command, its descendants and the daemons it left behind: SIGTERM to each,
+    /// up to <paramref name="grace"/> for all to end, then SIGKILL to what is left (signalled by PID and start time,
+    /// never a PID that has been reused).
+    /// </summary>
     public async Task StopAsync(TimeSpan grace)
     {
         if (_disposed)
@@ -155,20 +174,31 @@ public sealed class LaunchedProcess : IDisposable
             return; // already stopped and released by its owner
         }
 
+        IReadOnlyList<ProcessIdentity> members = Tree.Members();
+        foreach (ProcessIdentity member in members)
+        {
+            _ = member.Signal(ProcessSignals.SigTerm);
+        }
+
+        System.Diagnostics.Stopwatch waited = System.Diagnostics.Stopwatch.StartNew();
+        while ((members = Tree.Members()).Count > 0 && waited.Elapsed < grace)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(50));
+        }
+
+        foreach (ProcessIdentity member in members)
+        {
+            _ = member.Signal(ProcessSignals.SigKill); // what ignored SIGTERM, or started during the grace
+        }
+
         if (!_process.HasExited)
         {
-            _ = ProcessSignals.Send(_process.Id, ProcessSignals.SigTerm);
-            using CancellationTokenSource timeout = new(grace);
-            try
-            {
-                await _process.WaitForExitAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                _process.Kill(entireProcessTree: true);
-                await _process.WaitForExitAsync();
-            }
+            _process.Kill(entireProcessTree: true);
         }
+
+        await _process.WaitForExitAsync();
+        _ = Tree.AdoptedOrphans(); // reaps the orphans just killed
+        StopGuard();
 
         using CancellationTokenSource drain = new(TimeSpan.FromSeconds(2));
         try
@@ -181,12 +211,63 @@ public sealed class LaunchedProcess : IDisposable
         }
     }
 
+    /// <summary>
+    /// The launched tree dies with the watcher, even a SIGKILLed one: a small shell started with the launch waits for
+    /// the watcher's PID to end (GNU <c>tail --pid</c>, else a one-second <c>kill -0</c> loop) and then SIGKILLs every
+    /// process that carries this launch's marker. (PR_SET_PDEATHSIG cannot be used: .NET forks from a pool thread,
+    /// and the signal follows the forking thread's exit, not the process's.) The shell carries no marker itself.
+    /// </summary>
+    private static Process? StartGuard(string marker)
+    {
+        const string script = """
+            tail -s 0.5 --pid="$1" -f /dev/null 2>/dev/null || while kill -0 "$1" 2>/dev/null; do sleep 1; done
+            for pass in 1 2; do
+              for f in $(grep -lzx "$2=$3" /proc/[0-9]*/environ 2>/dev/null); do p=${f#/proc/}; kill -KILL "${p%/environ}" 2>/dev/null; done
+            done
+            """;
+        ProcessStartInfo info = new("/bin/sh")
+        {
+            UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true,
+        };
+        foreach (string arg in (string[])["-c", script, "leakhound-guard", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), LaunchedTree.MarkerVariable, marker])
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        info.Environment.Remove(LaunchedTree.MarkerVariable);
+        try
+        {
+            return Process.Start(info);
+        }
+        catch (Win32Exception)
+        {
+            return null; // no /bin/sh: the tree is still stopped at every ordinary end of the watch
+        }
+    }
+
+    private void StopGuard()
+    {
+        try
+        {
+            _guard?.Kill(entireProcessTree: true); // the shell and the tail it waits in
+        }
+        catch (InvalidOperationException)
+        {
+            // already gone
+        }
+
+        _guard?.Dispose();
+        _guard = null;
+    }
+
     public void Dispose()
     {
         if (!_disposed && _process.HasExited)
         {
             _exitCode = _process.ExitCode;
         }
+
+        StopGuard();
 
         _disposed = true;
         _process.Dispose();

@@ -58,4 +58,37 @@ public sealed class DetectorSetTests
         Assert.Equal(recorded, key.ToString());
         Assert.NotNull(set.Verdicts(final: true).Single().Limit);
     }
+
+    /// <summary>
+    /// A watch resumed with a new process: the old one sat flat at 300 MB, the new one starts at 100 MB and leaks. Marked
+    /// as a restart, the new process is judged alone: from its own start, at its own rate, and the verdict says so.
+    /// </summary>
+    [Fact]
+    public void MarkRestart_JudgesTheNewProcessAlone()
+    {
+        DetectorSet merged = new(DetectorOptions.Default);
+        DetectorSet marked = new(DetectorOptions.Default);
+        SeriesKey rss = SeriesKey.Of("rss", "svc");
+        Random noise = new(7);
+        for (int t = 0; t < 900; t++)
+        {
+            double v = 300e6 + noise.NextDouble() * 1e6;
+            merged.Record(rss, t, v);
+            marked.Record(rss, t, v);
+        }
+
+        marked.MarkRestart(900);
+        for (int t = 900; t < 2100; t++)
+        {
+            double v = 100e6 + (t - 900) * 100e3 + noise.NextDouble() * 1e6;
+            merged.Record(rss, t, v);
+            marked.Record(rss, t, v);
+        }
+
+        SeriesVerdict judged = marked.Verdicts(final: true).Single();
+        Assert.True(judged.Verdict == Verdict.Leak, judged.Reason);
+        Assert.Contains("since the new process at t=900s", judged.Reason);
+        Assert.InRange(judged.SlopePerSecond!.Value, 90e3, 110e3);
+        Assert.DoesNotContain("new process", merged.Verdicts(final: true).Single().Reason);
+    }
 }

@@ -1,0 +1,136 @@
+using System.Runtime.InteropServices;
+
+namespace LeakHound.Probes.Proc;
+
+/// <summary>
+/// Every process of a command LeakHound launched, daemons included. The watcher becomes a child subreaper
+/// (<c>PR_SET_CHILD_SUBREAPER</c>): a descendant whose parent exits — a daemon's double fork — is reparented to the
+/// watcher instead of init. Such an orphan is told from the watcher's other children (rule commands, load
+/// generators) by a marker in the environment, which the launched command passes to everything it starts.
+/// </summary>
+public sealed partial class LaunchedTree
+{
+    /// <summary>The environment variable that marks a launched command and its descendants.</summary>
+    public const string MarkerVariable = "LEAKHOUND_TREE";
+
+    private const int PrSetChildSubreaper = 36;
+    private const int WNoHang = 1;
+
+    private static readonly Lazy<bool> s_subreaper = new(() => Prctl(PrSetChildSubreaper, 1, 0, 0, 0) == 0);
+
+    /// <summary>Orphans seen alive with the marker: when they end, the watcher (their parent now) reaps them.</summary>
+    private readonly HashSet<int> _adopted = [];
+
+    /// <param name="root">The launched process.</param>
+    /// <param name="marker">The marker's value, unique to this launch (<see cref="NewMarker"/>).</param>
+    public LaunchedTree(int root, string marker)
+    {
+        Root = root;
+        Marker = marker;
+    }
+
+    public int Root { get; }
+
+    public string Marker { get; }
+
+    /// <summary>Whether orphans of launched commands come back to the watcher (false on kernels before 3.4, or outside Linux).</summary>
+    public static bool AdoptsOrphans => OperatingSystem.IsLinux() && s_subreaper.Value;
+
+    /// <summary>A fresh marker; makes the watcher a subreaper first, so that no orphan of the launch can escape to init.</summary>
+    public static string NewMarker()
+    {
+        _ = AdoptsOrphans;
+        return Guid.NewGuid().ToString("N");
+    }
+
+    /// <summary>
+    /// The launched command's orphans that the watcher has adopted and that still run (the tree's other roots); those
+    /// that ended are reaped. An orphan that was a zombie already when it was reparented is not recognised (its
+    /// environment is gone) and waits for the watcher's own exit to be reaped.
+    /// </summary>
+    public IReadOnlyList<int> AdoptedOrphans()
+    {
+        List<int> alive = [];
+        foreach (int child in ProcessTree.ChildrenOf(Environment.ProcessId))
+        {
+            if (child == Root)
+            {
+                continue;
+            }
+
+            if (_adopted.Contains(child) || CarriesMarker(child))
+            {
+                if (IsZombie(child))
+                {
+                    _ = WaitPid(child, IntPtr.Zero, WNoHang);
+                    _adopted.Remove(child);
+                }
+                else
+                {
+                    _adopted.Add(child);
+                    alive.Add(child);
+                }
+            }
+        }
+
+        return alive;
+    }
+
+    /// <summary>Every running process of the tree: the root, the adopted orphans and all their descendants.</summary>
+    public IReadOnlyList<ProcessIdentity> Members()
+    {
+        List<ProcessIdentity> members = [];
+        HashSet<int> seen = [];
+        Stack<int> pending = new([Root, .. AdoptedOrphans()]);
+        while (pending.Count > 0)
+        {
+            int pid = pending.Pop();
+            if (!seen.Add(pid) || IsZombie(pid) || ProcessIdentity.Of(pid) is not { } identity)
+            {
+                continue;
+            }
+
+            members.Add(identity);
+            foreach (int child in ProcessTree.ChildrenOf(pid))
+            {
+                pending.Push(child);
+            }
+        }
+
+        return members;
+    }
+
+    private bool CarriesMarker(int pid)
+    {
+        try
+        {
+            string wanted = $"{MarkerVariable}={Marker}";
+            return File.ReadAllText($"/proc/{pid}/environ").Split('\0').Contains(wanted, StringComparer.Ordinal);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>A process that has ended but not been reaped: no longer running, whatever its /proc entry says.</summary>
+    public static bool IsZombie(int pid)
+    {
+        try
+        {
+            string stat = File.ReadAllText($"/proc/{pid}/stat");
+            int close = stat.LastIndexOf(')');
+            return close > 0 && close + 2 < stat.Length && stat[close + 2] is 'Z' or 'X';
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "prctl", SetLastError = true)]
+    private static partial int Prctl(int option, ulong arg2, ulong arg3, ulong arg4, ulong arg5);
+
+    [LibraryImport("libc", EntryPoint = "waitpid", SetLastError = true)]
+    private static partial int WaitPid(int pid, IntPtr status, int options);
+}
