@@ -97,4 +97,32 @@ public sealed class SoakCommandTests
     [Fact]
     public void CommandLineSplitter_QuotesAndEscapes() =>
         Assert.Equal(["node", "my app.js", "it's", "a\"b", "c d"], Soak.CommandLineSplitter.Split("node 'my app.js' \"it's\" \"a\\\"b\" c\\ d"));
+
+    [Fact]
+    public async Task Load_SendsTheMethodAndBodyAsked_AndLoadCmdKeepsToTheRate()
+    {
+        string dir = Directory.CreateTempSubdirectory("leakhound-soak-load-").FullName;
+        string log = Path.Combine(dir, "requests.log");
+        string runs = Path.Combine(dir, "runs.log");
+        string server = Path.Combine(dir, "server.js");
+        File.WriteAllText(server, """
+            const fs = require('fs');
+            require('http').createServer((req, res) => {
+              const chunks = [];
+              req.on('data', c => chunks.push(c));
+              req.on('end', () => { fs.appendFileSync(process.argv[3], `${req.method} ${req.headers['content-type']} ${Buffer.concat(chunks)}\n`); res.end('ok'); });
+            }).listen(Number(process.argv[2]), '127.0.0.1');
+            setTimeout(() => process.exit(0), 60000);
+            """);
+        int port = Repo.FreePort();
+        ProcessResult r = await CliRunner.RunAsync(["soak", "--target", $"node {server} {port} {log}", "--ready-after", "1s", "--duration", "4s", "--interval", "0.2s",
+            "--load", "POST", $"http://127.0.0.1:{port}/orders", "--body", "{\"item\":42}", "--rate", "5/s", "--load-cmd", $"sh -c 'echo run >> {runs}'",
+            "--no-store", "--format", "json"], 90);
+
+        Assert.True(r.ExitCode is 0 or 1 or 4, r.ToString()); // the verdict of a 4 s soak is not what this is about
+        string[] requests = File.ReadAllLines(log);
+        Assert.InRange(requests.Length, 5, 40); // 5/s for 4 s
+        Assert.All(requests, line => Assert.Equal("POST application/json {\"item\":42}", line));
+        Assert.InRange(File.ReadAllLines(runs).Length, 5, 40); // the command paced at --rate too, not run back to back
+    }
 }

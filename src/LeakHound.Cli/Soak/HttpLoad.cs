@@ -4,11 +4,15 @@ using System.Net;
 namespace LeakHound.Cli.Soak;
 
 /// <summary>
-/// A bounded HTTP load: GET a URL at a fixed rate with a concurrency cap; optionally abort each response after some
-/// bytes, like the clients that disconnected mid-download in the media-route incident. Loopback only unless allowed.
+/// A bounded HTTP load: requests to a URL (GET, or any method with a body) at a fixed rate with a concurrency cap;
+/// optionally abort each response after some bytes, like the clients that disconnected mid-download in the media-route
+/// incident. Loopback only unless allowed.
 /// </summary>
-internal sealed class HttpLoad(Uri url, double ratePerSecond, int concurrency, long? abortAfterBytes) : IDisposable
+internal sealed class HttpLoad(Uri url, double ratePerSecond, int concurrency, long? abortAfterBytes, HttpMethod? method = null, byte[]? requestBody = null,
+    string? contentType = null) : IDisposable
 {
+    private readonly HttpMethod _method = method ?? HttpMethod.Get;
+
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
     private readonly SemaphoreSlim _slots = new(concurrency, concurrency);
     private long _sent;
@@ -84,7 +88,14 @@ internal sealed class HttpLoad(Uri url, double ratePerSecond, int concurrency, l
         try
         {
             Interlocked.Increment(ref _sent);
-            using HttpResponseMessage response = await _http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancel);
+            using HttpRequestMessage request = new(_method, url);
+            if (requestBody is not null)
+            {
+                request.Content = new ByteArrayContent(requestBody);
+                request.Content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse(contentType ?? "application/octet-stream");
+            }
+
+            using HttpResponseMessage response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancel);
             await using Stream body = await response.Content.ReadAsStreamAsync(cancel);
             byte[] buffer = new byte[8192];
             long read = 0;

@@ -10,6 +10,7 @@ internal sealed class SoakService : IAsyncDisposable
 {
     private readonly CancellationTokenSource _loadStop = new();
     private Task _load = Task.CompletedTask;
+    private double _loadCommandPerSecond = 10;
 
     private SoakService(string role, LaunchedProcess launched, WatchTarget target, HttpLoad? http, string[]? loadCommand)
     {
@@ -45,8 +46,10 @@ internal sealed class SoakService : IAsyncDisposable
             string label = $"{(role == "candidate" ? "" : role + " ")}{Path.GetFileName(command[0])} ({launched.Pid})";
             WatchTarget target = WatchTarget.ForProcess(label, launched.Pid, watch, launched);
             target.Scrape(watch);
-            HttpLoad? http = s.Load is { } l ? new HttpLoad(new Uri(s.Fill(l.Url, port)), l.PerSecond, l.Concurrency, l.AbortAfter) : null;
-            return new SoakService(role, launched, target, http, s.LoadCommand is { } lc ? s.Fill(lc, port) : null);
+            HttpLoad? http = s.Load is { } l
+                ? new HttpLoad(new Uri(s.Fill(l.Url, port)), l.PerSecond, l.Concurrency, l.AbortAfter, new HttpMethod(l.Method), l.Body, l.ContentType)
+                : null;
+            return new SoakService(role, launched, target, http, s.LoadCommand is { } lc ? s.Fill(lc, port) : null) { _loadCommandPerSecond = s.LoadCommandPerSecond };
         }
         catch
         {
@@ -60,7 +63,7 @@ internal sealed class SoakService : IAsyncDisposable
     public void StartLoad() =>
         _load = Task.WhenAll(
             Http?.RunAsync(_loadStop.Token) ?? Task.CompletedTask,
-            LoadCommand is null ? Task.CompletedTask : LoopCommandAsync(LoadCommand, _loadStop.Token));
+            LoadCommand is null ? Task.CompletedTask : LoopCommandAsync(LoadCommand, _loadCommandPerSecond, _loadStop.Token));
 
     /// <summary>Iteration mode: one request and one run of the load command.</summary>
     public async Task IterateAsync(CancellationToken cancel)
@@ -136,12 +139,30 @@ internal sealed class SoakService : IAsyncDisposable
         }
     }
 
-    /// <summary>Runs the load command over and over (duration mode) until stopped.</summary>
-    private static async Task LoopCommandAsync(string[] command, CancellationToken stop)
+    /// <summary>
+    /// Runs the load command over and over (duration mode) until stopped, starting it at most
+    /// <paramref name="perSecond"/> times a second (a slower command runs again as soon as it ends).
+    /// </summary>
+    private static async Task LoopCommandAsync(string[] command, double perSecond, CancellationToken stop)
     {
+        Stopwatch clock = Stopwatch.StartNew();
+        long runs = 0;
         while (!stop.IsCancellationRequested)
         {
             await RunOnceAsync(command, stop);
+            runs++;
+            TimeSpan next = TimeSpan.FromSeconds(runs / perSecond) - clock.Elapsed;
+            if (next > TimeSpan.Zero)
+            {
+                try
+                {
+                    await Task.Delay(next, stop);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
         }
     }
 

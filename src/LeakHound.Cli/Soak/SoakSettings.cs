@@ -23,10 +23,13 @@ internal sealed record SoakSettings
 
     public double? ReadyAfterSeconds { get; init; }
 
-    /// <summary>The --load URL (may hold {port}), its rate, concurrency and abort size; null for no HTTP load.</summary>
-    public (string Url, double PerSecond, int Concurrency, long? AbortAfter)? Load { get; init; }
+    /// <summary>The --load URL (may hold {port}), its rate, concurrency and abort size, method and body; null for no HTTP load.</summary>
+    public LoadRequest? Load { get; init; }
 
     public string[]? LoadCommand { get; init; }
+
+    /// <summary>Most --load-cmd runs per second in duration mode (--rate): a quick command is not run back to back.</summary>
+    public double LoadCommandPerSecond { get; init; } = 10;
 
     public int? Iterations { get; init; }
 
@@ -96,6 +99,7 @@ internal sealed record SoakSettings
             ReadyAfterSeconds = parse.GetValue(o.ReadyAfter) is { } after ? CommonOptions.ParseDuration(after, "--ready-after") : null,
             Load = load,
             LoadCommand = loadCmd,
+            LoadCommandPerSecond = ReadRate(parse, o),
             Iterations = iterations,
             WarmupSeconds = warmup,
             DurationSeconds = duration,
@@ -111,17 +115,29 @@ internal sealed record SoakSettings
 
     private static bool HasPort(string s) => s.Contains(PortPlaceholder, StringComparison.Ordinal);
 
-    private static (string, double, int, long?)? ReadLoad(ParseResult parse, SoakOptions o, Func<string, string> validation)
+    private static LoadRequest? ReadLoad(ParseResult parse, SoakOptions o, Func<string, string> validation)
     {
         string[]? load = parse.GetValue(o.Load);
         if (load is null || load.Length == 0)
         {
+            if (parse.GetValue(o.Method) is not null || parse.GetValue(o.Body) is not null)
+            {
+                throw new LeakHoundException("--method and --body shape the requests of --load: give --load URL");
+            }
+
             return null;
         }
 
-        if (load.Length == 2 && !load[0].Equals("GET", StringComparison.OrdinalIgnoreCase))
+        string? given = load.Length == 2 ? load[0] : null;
+        if (given is not null && parse.GetValue(o.Method) is { } option && !option.Equals(given, StringComparison.OrdinalIgnoreCase))
         {
-            throw new LeakHoundException($"--load: only GET is supported, not '{load[0]}'");
+            throw new LeakHoundException($"--load says {given} and --method says {option}: give one");
+        }
+
+        string method = (given ?? parse.GetValue(o.Method) ?? "GET").ToUpperInvariant();
+        if (method.Length is 0 or > 16 || !method.All(char.IsAsciiLetterUpper))
+        {
+            throw new LeakHoundException($"--method: '{method}' is not an HTTP method (GET, POST, PUT, PATCH, DELETE …)");
         }
 
         if (!Uri.TryCreate(validation(load[^1]), UriKind.Absolute, out Uri? url))
@@ -130,12 +146,7 @@ internal sealed record SoakSettings
         }
 
         HttpLoad.Validate(url, parse.GetValue(o.AllowRemoteLoad));
-        string rate = parse.GetValue(o.Rate)!;
-        if (!double.TryParse(rate.Replace("/s", "", StringComparison.Ordinal), NumberStyles.Float, CultureInfo.InvariantCulture, out double perSecond) || perSecond <= 0 || perSecond > 10_000)
-        {
-            throw new LeakHoundException($"--rate: '{rate}' is not a rate between 0 and 10000/s (example: 50/s)");
-        }
-
+        double perSecond = ReadRate(parse, o);
         int concurrency = parse.GetValue(o.Concurrency);
         if (concurrency is < 1 or > 1000) { throw new LeakHoundException("--concurrency must be between 1 and 1000"); }
         long? abortAfter = null;
@@ -144,6 +155,54 @@ internal sealed record SoakSettings
             abortAfter = Quantity.TryParseBytes(a, out double bytes) ? (long)bytes : throw new LeakHoundException($"--abort-after: '{a}' is not a size");
         }
 
-        return (load[^1], perSecond, concurrency, abortAfter);
+        (byte[]? body, string? contentType) = ReadBody(parse.GetValue(o.Body), parse.GetValue(o.ContentType));
+        return new LoadRequest(load[^1], perSecond, concurrency, abortAfter, method, body, contentType);
+    }
+
+    private static double ReadRate(ParseResult parse, SoakOptions o)
+    {
+        string rate = parse.GetValue(o.Rate)!;
+        return double.TryParse(rate.Replace("/s", "", StringComparison.Ordinal), NumberStyles.Float, CultureInfo.InvariantCulture, out double perSecond) && perSecond is > 0 and <= 10_000
+            ? perSecond
+            : throw new LeakHoundException($"--rate: '{rate}' is not a rate between 0 and 10000/s (example: 50/s)");
+    }
+
+    /// <summary>--body TEXT or @FILE (at most 64 MiB: it is held in memory and sent with every request).</summary>
+    private static (byte[]?, string?) ReadBody(string? body, string? contentType)
+    {
+        if (body is null)
+        {
+            return contentType is null ? (null, null) : throw new LeakHoundException("--content-type describes --body: give --body too");
+        }
+
+        byte[] bytes;
+        if (body.StartsWith('@'))
+        {
+            string path = body[1..];
+            try
+            {
+                FileInfo file = new(path);
+                bytes = file.Exists && file.Length > 64L << 20
+                    ? throw new LeakHoundException($"--body: '{path}' is over 64 MiB")
+                    : File.ReadAllBytes(path);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new LeakHoundException($"--body: cannot read '{path}': {e.Message}");
+            }
+        }
+        else
+        {
+            bytes = System.Text.Encoding.UTF8.GetBytes(body);
+        }
+
+        string trimmed = System.Text.Encoding.UTF8.GetString(bytes, 0, Math.Min(bytes.Length, 64)).TrimStart();
+        string type = contentType ?? (trimmed.StartsWith('{') || trimmed.StartsWith('[') ? "application/json" : "application/octet-stream");
+        return System.Net.Http.Headers.MediaTypeHeaderValue.TryParse(type, out _)
+            ? (bytes, type)
+            : throw new LeakHoundException($"--content-type: '{type}' is not a media type (example: application/json)");
     }
 }
+
+/// <summary>What --load sends: where, how often, how many at once, how much of each answer is read, and the request itself.</summary>
+internal sealed record LoadRequest(string Url, double PerSecond, int Concurrency, long? AbortAfter, string Method, byte[]? Body, string? ContentType);
