@@ -253,8 +253,9 @@ public sealed class WatchStore : IDisposable
     }
 
     /// <summary>The error for a file SQLite found damaged or not a database (its codes 11 and 26); null for other errors.</summary>
-    private static StoreException? Damaged(SqliteException e, string path) => e.SqliteErrorCode is 11 or 26
-        ? new StoreException($"the watch history '{path}' is damaged or not a LeakHound store ({(e.SqliteErrorCode == 26 ? "not a database" : "malformed")}); move it aside (or give --store FILE / --no-store) and watch again", e)
+    /// <remarks>Also SQLite's generic error (1) where a damaged header or schema shows as "unsupported file format" or "malformed schema".</remarks>
+    private static StoreException? Damaged(SqliteException e, string path) => e.SqliteErrorCode is 11 or 26 or 1
+        ? new StoreException($"the watch history '{path}' is damaged or not a LeakHound store ({e.SqliteErrorCode switch { 26 => "not a database", 11 => "malformed", _ => e.Message }}); move it aside (or give --store FILE / --no-store) and watch again", e)
         : null;
 
     /// <summary>Runs a read of the store; a damaged file is a <see cref="StoreException"/>, not SQLite's.</summary>

@@ -104,7 +104,7 @@ internal static class FuzzTargets
             leak.Append(CultureInfo.InvariantCulture, $"{t},rss,{1e8 + i * 3e5 + (i % 7) * 1e4}\n");
             leak.Append(CultureInfo.InvariantCulture, $"{t},dotnet_gc_heap_size_bytes,{5e7 + (i % 10) * 2e6}\n");
             wide.Append(CultureInfo.InvariantCulture, $"{t},{2e8 - (i % 13) * 1e6},{20 + i / 10},{8}\n");
-            lines.Append(CultureInfo.InvariantCulture, $"{{\"t\":{t},\"series\":\"svc (1)/rss\",\"value\":{3e8 + i * 1e6}}}\n");
+            lines.Append(CultureInfo.InvariantCulture, $"{{\"t_seconds\":{t},\"series\":\"svc (1)/rss\",\"value\":{3e8 + i * 1e6}}}\n");
         }
 
         return [leak.ToString(), wide.ToString(), lines.ToString()];

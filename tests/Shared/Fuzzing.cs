@@ -143,7 +143,8 @@ internal static class Fuzzer
             else
             {
                 crashes++;
-                firstCrash ??= $"{thrown.GetType().Name}: {Shorten(thrown.Message)} on input {i}: {Shorten(input)}";
+                string where = thrown.StackTrace?.Split('\n').FirstOrDefault(l => l.Contains("LeakHound", StringComparison.Ordinal))?.Trim() ?? "";
+                firstCrash ??= $"{thrown.GetType().Name}: {Shorten(thrown.Message)} {where} on input {i}: {Shorten(input)}";
             }
         }
 

@@ -67,6 +67,11 @@ public static class TraceReader
             throw new TraceFormatException($"line {lineNumber}: a series column has no name");
         }
 
+        if (!isLong)
+        {
+            columns.Skip(1).ToList().ForEach(c => CheckName(c, lineNumber));
+        }
+
         List<string> fields = [];
         string? line;
         while ((line = reader.ReadLine()) is not null)
@@ -95,6 +100,7 @@ public static class TraceReader
                     throw new TraceFormatException($"line {lineNumber}: the series name is empty");
                 }
 
+                CheckName(fields[1], lineNumber);
                 if (ParseValue(fields[2], lineNumber) is { } v)
                 {
                     trace.Add(fields[1], t, v);
@@ -139,6 +145,10 @@ public static class TraceReader
         {
             throw new TraceFormatException($"line {lineNumber}: not valid JSON ({e.Message.Split('.')[0]})");
         }
+        catch (ArgumentException)
+        {
+            throw new TraceFormatException($"line {lineNumber}: not valid Unicode (a lone surrogate)"); // cannot be transcoded to UTF-8 for the JSON reader
+        }
 
         using (doc)
         {
@@ -159,6 +169,7 @@ public static class TraceReader
             string series = root.TryGetProperty("series", out JsonElement se) && se.ValueKind == JsonValueKind.String && se.GetString() is { Length: > 0 } name
                 ? name
                 : throw new TraceFormatException($"line {lineNumber}: missing string 'series'");
+            CheckName(series, lineNumber);
             if (!root.TryGetProperty("value", out JsonElement ve))
             {
                 throw new TraceFormatException($"line {lineNumber}: missing 'value'");
@@ -213,6 +224,25 @@ public static class TraceReader
         double.IsFinite(v) && Math.Abs(v) <= MaxMagnitude
             ? v
             : throw new TraceFormatException($"line {lineNumber}: value '{Shorten(text)}' is out of range (|value| ≤ 1e300)");
+
+    /// <summary>
+    /// A series name is written back into JSON, reports and metrics: it must be valid Unicode. A JSON escape can spell a
+    /// lone surrogate (<c>"\ud800"</c>), which no UTF-8 output can hold.
+    /// </summary>
+    private static void CheckName(string name, int lineNumber)
+    {
+        for (int i = 0; i < name.Length; i++)
+        {
+            if (char.IsHighSurrogate(name[i]) && i + 1 < name.Length && char.IsLowSurrogate(name[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(name[i]))
+            {
+                throw new TraceFormatException($"line {lineNumber}: the series name '{Shorten(name.Replace(name[i], '\uFFFD'))}' is not valid Unicode (a lone surrogate)");
+            }
+        }
+    }
 
     private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
 }
