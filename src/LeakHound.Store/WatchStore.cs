@@ -273,8 +273,10 @@ public sealed class WatchStore : IDisposable
         {
             throw new StoreException($"cannot read the watch history '{Path}': {Describe(e)}", e);
         }
-        catch (FormatException e)
+        catch (Exception e) when (e is FormatException or InvalidOperationException or InvalidCastException or OverflowException)
         {
+            // A NULL, a text where a number belongs, a date that is not one: written by something else, or damaged
+            // in a way SQLite's page checks do not see.
             throw new StoreException($"the watch history '{Path}' holds a record LeakHound did not write ({e.Message})", e);
         }
     }
