@@ -17,6 +17,9 @@ public sealed record WatchRecord(long Id, DateTimeOffset Started, string Command
     /// <summary>What the watch concluded, in a few words (e.g. "leak: rss, anon", "no leak").</summary>
     public string? Outcome { get; init; }
 
+    /// <summary>The PID of the leakhound writing it (see <see cref="Writer"/>).</summary>
+    public string? WriterPid => Writer is null ? null : ProcessKeys.PidOf(Writer);
+
     /// <summary>True while the leakhound that writes it still runs: such a watch is not unfinished, it is going on.</summary>
     public bool IsBeingWritten => Writer is not null && ProcessKeys.IsRunning(Writer);
 }
@@ -29,6 +32,9 @@ public static class ProcessKeys
 
     /// <summary>This process (the leakhound writing a watch).</summary>
     public static string Self() => LeakHound.Probes.Proc.ProcessIdentity.Of(Environment.ProcessId) is { } me ? Of(me) : $"{Environment.ProcessId}:0";
+
+    /// <summary>The PID part of a key.</summary>
+    public static string PidOf(string key) => key.Split(':')[0];
 
     /// <summary>Whether the process a key names still runs (the same PID with the same start time).</summary>
     public static bool IsRunning(string key)
@@ -339,7 +345,7 @@ public sealed class WatchStore : IDisposable
         {
             WatchRecord chosen = all.FirstOrDefault(w => w.Id == wanted) ?? throw new StoreException($"--resume: no watch {wanted} in {Path} (see leakhound history)");
             return chosen.IsBeingWritten
-                ? throw new StoreException($"--resume: watch {wanted} is being written by leakhound (PID {chosen.Writer!.Split(':')[0]}), which still runs")
+                ? throw new StoreException($"--resume: watch {wanted} is being written by leakhound (PID {chosen.WriterPid}), which still runs")
                 : chosen;
         }
 
@@ -352,7 +358,7 @@ public sealed class WatchStore : IDisposable
         WatchRecord? running = all.FirstOrDefault(w => w.Ended is null && w.Command == command && (w.CommandLine ?? "") == commandLine);
         WatchRecord? other = all.FirstOrDefault(w => w.Ended is null && w.Command == command && !w.IsBeingWritten);
         throw new StoreException(running is not null
-            ? $"--resume: watch {running.Id} of this command line is being written by leakhound (PID {running.Writer!.Split(':')[0]}), which still runs"
+            ? $"--resume: watch {running.Id} of this command line is being written by leakhound (PID {running.WriterPid}), which still runs"
             : other is not null
                 ? $"--resume: no unfinished '{command}' watch of '{commandLine}' in {Path}; watch {other.Id} is of '{other.CommandLine ?? other.Targets}' (give --resume {other.Id} to continue it anyway)"
                 : $"--resume: no unfinished '{command}' watch in {Path} (see leakhound history)");
@@ -371,7 +377,7 @@ public sealed class WatchStore : IDisposable
             read.Transaction = claim;
             if (read.ExecuteScalar() is string writer && writer != ProcessKeys.Self() && ProcessKeys.IsRunning(writer))
             {
-                throw new StoreException($"--resume: watch {id} is being written by leakhound (PID {writer.Split(':')[0]}), which still runs");
+                throw new StoreException($"--resume: watch {id} is being written by leakhound (PID {ProcessKeys.PidOf(writer)}), which still runs");
             }
 
             using SqliteCommand take = Command("UPDATE watches SET ended = NULL, stopped_because = NULL, outcome = NULL, writer = $me WHERE id = $w;",

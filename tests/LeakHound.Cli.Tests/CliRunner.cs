@@ -13,7 +13,10 @@ internal static class CliRunner
 
     public static string Fixture(string name) => Path.Combine(Repo.Root, "tests", "fixtures", name);
 
-    public static Process Start(params string[] args)
+    public static Process Start(params string[] args) => Start(TestDataHome, args);
+
+    /// <summary>Starts leakhound with <paramref name="dataHome"/> as $XDG_DATA_HOME (where its default watch history goes).</summary>
+    public static Process Start(string dataHome, string[] args)
     {
         ProcessStartInfo info = new("dotnet")
         {
@@ -23,7 +26,7 @@ internal static class CliRunner
             UseShellExecute = false,
         };
         info.ArgumentList.Add(Dll);
-        info.Environment["XDG_DATA_HOME"] = TestDataHome; // the default watch history of these tests, not the user's
+        info.Environment["XDG_DATA_HOME"] = dataHome; // the default watch history of these tests, not the user's
         foreach (string a in args)
         {
             info.ArgumentList.Add(a);
@@ -37,6 +40,10 @@ internal static class CliRunner
         ChildProcess.CompleteAsync(Start(args), $"leakhound {string.Join(' ', args)}", timeoutSeconds, stdin);
 
     public static Task<ProcessResult> RunAsync(params string[] args) => RunAsync(args, 120);
+
+    /// <summary>Runs to completion with its default watch history under <paramref name="dataHome"/>.</summary>
+    public static Task<ProcessResult> RunInDataHomeAsync(string dataHome, params string[] args) =>
+        ChildProcess.CompleteAsync(Start(dataHome, args), $"leakhound {string.Join(' ', args)}", 60);
 
     /// <summary>Writes a temporary file and returns its path.</summary>
     public static string TempFile(string content, string extension = ".csv")

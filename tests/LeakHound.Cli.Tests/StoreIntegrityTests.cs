@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Text.Json;
 using LeakHound.Probes.Proc;
 
+using static LeakHound.Cli.Tests.StoreHistory;
+
 namespace LeakHound.Cli.Tests;
 
 /// <summary>
@@ -12,15 +14,6 @@ namespace LeakHound.Cli.Tests;
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class StoreIntegrityTests
 {
-    private static string NewStore() => Path.Combine(Path.GetTempPath(), $"leakhound-store-{Guid.NewGuid():N}", "history.db");
-
-    private static async Task<JsonElement[]> History(string store)
-    {
-        ProcessResult r = await CliRunner.RunAsync("history", "--store", store, "--format", "json");
-        Assert.True(r.ExitCode == 0, r.ToString());
-        return [.. JsonVerdicts.Parse(r.Stdout).Root.GetProperty("watches").EnumerateArray()];
-    }
-
     /// <summary>Starts a watcher, waits until its watch has stored some samples, and SIGKILLs it (nothing is cleaned up).</summary>
     private static async Task<JsonElement> KilledWatch(string store, params string[] args)
     {
@@ -139,7 +132,6 @@ public sealed class StoreIntegrityTests
         }
 
         byte[] before = File.ReadAllBytes(store);
-        string dataHome = Path.GetDirectoryName(Path.GetDirectoryName(store)!)!;
         foreach (string[] command in (string[][])[
             ["history", "--store", store],
             ["analyze", "--store", store, "--watch", "1"],
@@ -160,17 +152,8 @@ public sealed class StoreIntegrityTests
     public async Task DefaultStore_IsReadableByItsOwnerOnly_AndTheHistorySaysWhatEachWatchWas()
     {
         string dataHome = Path.Combine(Path.GetTempPath(), $"leakhound-data-{Guid.NewGuid():N}");
-        ProcessStartInfo info = new("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string a in (string[])[CliRunner.Dll, "run", "--interval", "0.1s", "--duration", "30s", "--", "sh", "-c", "sleep 1.5; exit 3"])
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        info.Environment["XDG_DATA_HOME"] = dataHome;
-        using Process p = Process.Start(info)!;
-        Task<string> stderr = p.StandardError.ReadToEndAsync();
-        _ = p.StandardOutput.ReadToEndAsync();
-        await p.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        ProcessResult r = await CliRunner.RunInDataHomeAsync(dataHome, "run", "--interval", "0.1s", "--duration", "30s", "--", "sh", "-c", "sleep 1.5; exit 3");
+        Assert.True(r.ExitCode == 0, r.ToString());
 
         string store = Path.Combine(dataHome, "leakhound", "history.db");
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(store));

@@ -2,20 +2,13 @@ using System.Diagnostics;
 using System.Text.Json;
 using LeakHound.Probes.Proc;
 
+using static LeakHound.Cli.Tests.StoreHistory;
+
 namespace LeakHound.Cli.Tests;
 
 /// <summary>The SQLite watch history: survives SIGKILL and resumes, re-analyses, and a full store never stops a watch.</summary>
 public sealed class StoreTests
 {
-    private static string NewStore() => Path.Combine(Path.GetTempPath(), $"leakhound-store-{Guid.NewGuid():N}", "history.db");
-
-    private static async Task<JsonElement[]> History(string store)
-    {
-        ProcessResult r = await CliRunner.RunAsync("history", "--store", store, "--format", "json");
-        Assert.True(r.ExitCode == 0, r.ToString());
-        return [.. JsonVerdicts.Parse(r.Stdout).Root.GetProperty("watches").EnumerateArray()];
-    }
-
     [Fact]
     public async Task KilledWatch_ResumesWithAllItsSamples_AndTheSameWatch()
     {
@@ -125,19 +118,10 @@ public sealed class StoreTests
     public async Task ByDefault_WatchesAreKeptUnderTheDataDirectory_UnlessNoStore(bool noStore)
     {
         string dataHome = Path.Combine(Path.GetTempPath(), $"leakhound-data-{Guid.NewGuid():N}");
-        ProcessStartInfo info = new("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string a in (string[])[CliRunner.Dll, "run", "--interval", "0.1s", "--duration", "1s", "--format", "json", .. (noStore ? ["--no-store"] : Array.Empty<string>()), "--", "sleep", "5"])
-        {
-            info.ArgumentList.Add(a);
-        }
+        ProcessResult r = await CliRunner.RunInDataHomeAsync(dataHome,
+            ["run", "--interval", "0.1s", "--duration", "1s", "--format", "json", .. (noStore ? ["--no-store"] : Array.Empty<string>()), "--", "sleep", "5"]);
 
-        info.Environment["XDG_DATA_HOME"] = dataHome;
-        using Process p = Process.Start(info)!;
-        Task<string> stderr = p.StandardError.ReadToEndAsync();
-        _ = p.StandardOutput.ReadToEndAsync();
-        await p.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-
-        Assert.True(p.ExitCode == 0, await stderr);
+        Assert.True(r.ExitCode == 0, r.Stderr);
         string store = Path.Combine(dataHome, "leakhound", "history.db");
         Assert.Equal(!noStore, File.Exists(store));
         if (!noStore)
@@ -180,20 +164,10 @@ public sealed class StoreTests
         Assert.Contains("Read-only file system", Assert.Single(refused.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
 
         // The default store on a read-only data directory (a read-only container image): one warning, the watch goes on.
-        ProcessStartInfo info = new("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string a in (string[])[CliRunner.Dll, "run", "--interval", "0.1s", "--duration", "1s", "--format", "json", "--", "sleep", "5"])
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        info.Environment["XDG_DATA_HOME"] = mount;
-        using Process p = Process.Start(info)!;
-        Task<string> stdout = p.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = p.StandardError.ReadToEndAsync();
-        await p.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        Assert.True(p.ExitCode == 0, await stderr);
-        Assert.Contains("no watch history this time", await stderr);
-        Assert.True(JsonVerdicts.Parse(await stdout).Series("rss").GetProperty("samples").GetInt64() >= 5);
+        ProcessResult inDefault = await CliRunner.RunInDataHomeAsync(mount, "run", "--interval", "0.1s", "--duration", "1s", "--format", "json", "--", "sleep", "5");
+        Assert.True(inDefault.ExitCode == 0, inDefault.Stderr);
+        Assert.Contains("no watch history this time", inDefault.Stderr);
+        Assert.True(JsonVerdicts.Parse(inDefault.Stdout).Series("rss").GetProperty("samples").GetInt64() >= 5);
     }
 
     [Fact]

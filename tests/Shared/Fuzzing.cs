@@ -151,5 +151,5 @@ internal static class Fuzzer
         return new FuzzResult(target.Name, inputs, refused, crashes, hangs, worstBytes, worstMs, firstCrash);
     }
 
-    private static string Shorten(string text) => text.Length <= 300 ? text.ReplaceLineEndings("⏎") : text[..300].ReplaceLineEndings("⏎") + "…";
+    private static string Shorten(string text) => LeakHound.Core.Text.OneLine.Of(text, 300);
 }

@@ -46,7 +46,7 @@ internal static class HistoryCommand
                 string watched = $"{Quantity.FormatDuration(w.LastT)}, {w.Samples:N0} samples{(gaps > 0 ? $", {gaps} gap{(gaps > 1 ? "s" : "")}" : "")}";
                 string outcome = State(w) switch
                 {
-                    "running" => $"[blue]running (leakhound PID {w.Writer!.Split(':')[0]})[/]",
+                    "running" => $"[blue]running (leakhound PID {w.WriterPid})[/]",
                     "unfinished" => "[yellow]unfinished (--resume)[/]",
                     _ => Markup.Escape($"{w.Outcome ?? "–"} ({w.StoppedBecause})"),
                 };

@@ -9,7 +9,6 @@ namespace LeakHound.Probes.Proc;
 /// </summary>
 public static partial class ProcessExits
 {
-    private const int SysPidfdOpen = 434;
     private const short PollIn = 0x001;
     private const int PollTimeoutMs = 250;
 
@@ -30,7 +29,7 @@ public static partial class ProcessExits
                 return known.Exited.Task;
             }
 
-            int fd = (int)Syscall(SysPidfdOpen, process.Pid, 0, 0, 0);
+            int fd = Pidfd.Open(process.Pid);
             if (fd < 0)
             {
                 return Task.CompletedTask;
@@ -38,7 +37,7 @@ public static partial class ProcessExits
 
             if (!process.IsCurrent)
             {
-                Close(fd); // the PID was reused before the pidfd pinned it: this process is gone
+                Pidfd.Close(fd); // the PID was reused before the pidfd pinned it: this process is gone
                 return Task.CompletedTask;
             }
 
@@ -61,7 +60,7 @@ public static partial class ProcessExits
         {
             if (s_watched.Remove(process, out var known))
             {
-                Close(known.Fd);
+                Pidfd.Close(known.Fd);
             }
         }
     }
@@ -71,13 +70,13 @@ public static partial class ProcessExits
 
     private static bool Probe()
     {
-        int fd = (int)Syscall(SysPidfdOpen, Environment.ProcessId, 0, 0, 0);
+        int fd = Pidfd.Open(Environment.ProcessId);
         if (fd < 0)
         {
             return false;
         }
 
-        Close(fd);
+        Pidfd.Close(fd);
         return true;
     }
 
@@ -110,7 +109,7 @@ public static partial class ProcessExits
                     if (fds[i].Revents != 0)
                     {
                         s_watched.Remove(watched[i].Process);
-                        Close(watched[i].Fd);
+                        Pidfd.Close(watched[i].Fd);
                         watched[i].Exited.TrySetResult();
                     }
                 }
@@ -128,10 +127,4 @@ public static partial class ProcessExits
 
     [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
     private static partial int PollFds([In, Out] PollFd[] fds, ulong count, int timeoutMs);
-
-    [LibraryImport("libc", EntryPoint = "syscall", SetLastError = true)]
-    private static partial long Syscall(long number, long a, long b, long c, long d);
-
-    [LibraryImport("libc", EntryPoint = "close")]
-    private static partial int Close(int fd);
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
 
 namespace LeakHound.Probes.Proc;
 
@@ -8,11 +7,8 @@ namespace LeakHound.Probes.Proc;
 /// <c>/proc/PID/stat</c>). A PID is handed out again once its process is reaped; the pair never is, and
 /// <c>execve</c> keeps both. LeakHound reads, follows and signals a process only while the pair still matches.
 /// </summary>
-public readonly partial record struct ProcessIdentity(int Pid, ulong StartTicks)
+public readonly record struct ProcessIdentity(int Pid, ulong StartTicks)
 {
-    private const int SysPidfdSendSignal = 424; // the same number on x86-64 and arm64 (syscalls added since 5.1 share one table)
-    private const int SysPidfdOpen = 434;
-
     /// <summary>The process that has this PID now (null when there is none, or its stat cannot be read).</summary>
     public static ProcessIdentity? Of(int pid)
     {
@@ -58,28 +54,22 @@ public readonly partial record struct ProcessIdentity(int Pid, ulong StartTicks)
     /// </summary>
     public bool Signal(int signal)
     {
-        int pidfd = (int)Syscall(SysPidfdOpen, Pid, 0, 0, 0);
+        int pidfd = Pidfd.Open(Pid);
         if (pidfd < 0)
         {
-            return Marshal.GetLastPInvokeError() == 38 /* ENOSYS */ && IsCurrent && ProcessSignals.Send(Pid, signal);
+            return Pidfd.LastErrorIsNoSyscall && IsCurrent && ProcessSignals.Send(Pid, signal);
         }
 
         try
         {
             // The pidfd pins the process it was opened on: if that one has the start time, it is this one.
-            return IsCurrent && Syscall(SysPidfdSendSignal, pidfd, signal, 0, 0) == 0;
+            return IsCurrent && Pidfd.SendSignal(pidfd, signal);
         }
         finally
         {
-            Close(pidfd);
+            Pidfd.Close(pidfd);
         }
     }
 
     public override string ToString() => Pid.ToString(CultureInfo.InvariantCulture);
-
-    [LibraryImport("libc", EntryPoint = "syscall", SetLastError = true)]
-    private static partial long Syscall(long number, long a, long b, long c, long d);
-
-    [LibraryImport("libc", EntryPoint = "close")]
-    private static partial int Close(int fd);
 }
