@@ -168,23 +168,8 @@ public sealed class WatchTarget : IDisposable
     /// <exception cref="WatchException">No such process, or its /proc entry cannot be read (target failed).</exception>
     public static WatchTarget ForProcess(string label, int pid, WatchSettings settings, LaunchedProcess? launched = null)
     {
-        ProcessTreeSampler sampler;
         Func<IEnumerable<int>>? adopted = launched is not null && settings.IncludeChildren ? launched.Tree.AdoptedOrphans : null;
-        int limitsOf = pid;
-        try
-        {
-            sampler = new ProcessTreeSampler([pid], settings.IncludeChildren, adopted);
-        }
-        catch (ProcessNotFoundException) when (launched?.Tree.AdoptedOrphans() is { Count: > 0 } orphans)
-        {
-            // A daemon: the command forked and exited before the first look; what it left behind is the target.
-            sampler = new ProcessTreeSampler(orphans, settings.IncludeChildren, adopted);
-            limitsOf = orphans[0];
-        }
-        catch (ProcessNotFoundException e)
-        {
-            throw new WatchException(e.Message, targetFailed: true);
-        }
+        (ProcessTreeSampler sampler, int limitsOf) = OpenTree(pid, settings.IncludeChildren, launched, adopted);
 
         MemoryLimit memory = settings.LimitBytes is { } l ? new MemoryLimit(l, "--limit") : MemoryLimits.ForProcess(limitsOf);
         Limits limits = new(memory.Bytes, FdLimit.ForProcess(limitsOf), TaskLimit.ForProcess(limitsOf), memory.Source);
@@ -202,6 +187,41 @@ public sealed class WatchTarget : IDisposable
         }
 
         return target;
+    }
+
+    /// <summary>
+    /// The sampled tree of a process. A launched daemon may have forked and exited before this first look: then what it
+    /// left behind is the target — its adopted orphans, looked for again while they are themselves forking away.
+    /// </summary>
+    private static (ProcessTreeSampler Sampler, int LimitsOf) OpenTree(int pid, bool includeChildren, LaunchedProcess? launched, Func<IEnumerable<int>>? adopted)
+    {
+        try
+        {
+            return (new ProcessTreeSampler([pid], includeChildren, adopted), pid);
+        }
+        catch (ProcessNotFoundException e)
+        {
+            // Up to a second: the command may still be exiting (its children not yet handed over), or an orphan may end
+            // between the look and the open (a fork chain on its way). Only a command that exited at once waits here.
+            for (int attempt = 0; launched is not null && attempt < 50; attempt++)
+            {
+                if (launched.Tree.AdoptedOrphans() is { Count: > 0 } orphans)
+                {
+                    try
+                    {
+                        return (new ProcessTreeSampler(orphans, includeChildren, adopted), orphans[0]);
+                    }
+                    catch (ProcessNotFoundException)
+                    {
+                        // look again
+                    }
+                }
+
+                Thread.Sleep(20);
+            }
+
+            throw new WatchException(e.Message, targetFailed: true);
+        }
     }
 
     /// <summary>A running process's command line from /proc (its name when that is empty, as for a kernel thread).</summary>

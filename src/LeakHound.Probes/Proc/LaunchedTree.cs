@@ -50,20 +50,27 @@ public sealed partial class LaunchedTree
     /// </summary>
     public IReadOnlyList<int> AdoptedOrphans()
     {
+        // An orphan that ended had its own children handed to the watcher before it did: after reaping one, look again,
+        // or a daemon's grandchild, reparented between the listing and the reaping, is missed (a few passes suffice:
+        // each is one generation of a fork chain that exits as it goes).
         List<int> alive = [];
-        foreach (int child in ProcessTree.ChildrenOf(Environment.ProcessId))
+        bool reaped = true;
+        for (int pass = 0; pass < 8 && reaped; pass++)
         {
-            if (child == Root)
+            alive.Clear();
+            reaped = false;
+            foreach (int child in ProcessTree.ChildrenOf(Environment.ProcessId))
             {
-                continue;
-            }
+                if (child == Root || !(_adopted.Contains(child) || CarriesMarker(child)))
+                {
+                    continue;
+                }
 
-            if (_adopted.Contains(child) || CarriesMarker(child))
-            {
                 if (IsZombie(child))
                 {
                     _ = WaitPid(child, IntPtr.Zero, WNoHang);
                     _adopted.Remove(child);
+                    reaped = true;
                 }
                 else
                 {
