@@ -98,7 +98,13 @@ internal static class DemoCommand
     internal static string[] SelfCommand()
     {
         string host = Environment.ProcessPath ?? "dotnet";
-        string assembly = typeof(DemoCommand).Assembly.Location;
-        return Path.GetFileNameWithoutExtension(host) == "dotnet" ? [host, assembly] : [host];
+        if (Path.GetFileNameWithoutExtension(host) != "dotnet")
+        {
+            return [host];   // the apphost, or the single-file leakhound, which has no .dll beside it
+        }
+
+        // Assembly.Location is empty inside a single file; under 'dotnet' the .dll sits in the base directory.
+        string assembly = Path.Combine(AppContext.BaseDirectory, typeof(DemoCommand).Assembly.GetName().Name + ".dll");
+        return [host, assembly];
     }
 }

@@ -38,12 +38,14 @@ public sealed class HeapSnapshot : IDisposable
             throw new HeapSnapshotException($"PID {pid} is not a .NET process with diagnostics enabled (no diagnostic IPC socket)");
         }
 
-        string dac = FindDac(pid);
+        // A single-file app carries its runtime inside its executable: no libcoreclr.so is mapped, and its runtime
+        // writes only full dumps ("Only full dumps are supported by single file apps").
+        string? dac = FindDacBesideRuntime(pid);
         string path = Path.Combine(directory, $"leakhound-heap-{pid}-{Guid.NewGuid():N}.dmp");
         Stopwatch pause = Stopwatch.StartNew();
         try
         {
-            new DiagnosticsClient(pid).WriteDump(DumpType.WithHeap, path, logDumpGeneration: false);
+            new DiagnosticsClient(pid).WriteDump(dac is null ? DumpType.Full : DumpType.WithHeap, path, logDumpGeneration: false);
         }
         catch (Exception e) when (e is ServerNotAvailableException or ServerErrorException or IOException or UnauthorizedAccessException)
         {
@@ -55,11 +57,27 @@ public sealed class HeapSnapshot : IDisposable
         try
         {
             DataTarget target = DataTarget.LoadDump(path, File.OpenRead(path), leaveOpen: false);
-            // ClrMD reads the runtime version of these dumps as 0.0 and cannot match a DAC itself: give it the target's own.
-            ClrRuntime runtime = target.ClrVersions[0].CreateRuntime(dac, ignoreMismatch: true);
-            return new HeapSnapshot(target, runtime, path, pause.Elapsed);
+            try
+            {
+                ClrInfo clr = target.ClrVersions.Length > 0
+                    ? target.ClrVersions[0]
+                    : throw new HeapSnapshotException($"PID {pid}: no .NET runtime found in its heap dump");
+                // ClrMD reads the runtime version of these dumps as 0.0 and cannot match a DAC itself: give it the target's own.
+                ClrRuntime runtime = clr.CreateRuntime(dac ?? InstalledDac.Find(pid, clr.Version), ignoreMismatch: true);
+                return new HeapSnapshot(target, runtime, path, pause.Elapsed);
+            }
+            catch
+            {
+                target.Dispose();
+                throw;
+            }
         }
-        catch (Exception e) when (e is not HeapSnapshotException)
+        catch (HeapSnapshotException)
+        {
+            File.Delete(path);
+            throw;
+        }
+        catch (Exception e)
         {
             File.Delete(path);
             throw new HeapSnapshotException($"cannot read the heap dump of PID {pid}: {e.Message}");
@@ -85,8 +103,11 @@ public sealed class HeapSnapshot : IDisposable
         return histogram;
     }
 
-    /// <summary>The runtime's DAC (libmscordaccore.so) next to the libcoreclr.so the target has mapped.</summary>
-    private static string FindDac(int pid)
+    /// <summary>
+    /// The runtime's DAC (libmscordaccore.so) next to the libcoreclr.so the target has mapped; null when it maps none
+    /// (a single-file app, whose DAC <see cref="InstalledDac"/> finds once the dump gives the runtime's version).
+    /// </summary>
+    private static string? FindDacBesideRuntime(int pid)
     {
         try
         {
@@ -108,7 +129,7 @@ public sealed class HeapSnapshot : IDisposable
             throw new HeapSnapshotException($"cannot read /proc/{pid}/maps: {e.Message}");
         }
 
-        throw new HeapSnapshotException($"cannot find the .NET runtime (libcoreclr.so) of PID {pid}");
+        return null;
     }
 
     public void Dispose()
