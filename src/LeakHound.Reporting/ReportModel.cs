@@ -7,6 +7,9 @@ public sealed record ReportDocument(string Title, string Source, DateTimeOffset 
 {
     /// <summary>Heap diffs taken during a watch (--heapdiff-on-leak, a rule's heapdiff action), one per .NET target.</summary>
     public IReadOnlyList<HeapDiffTable> HeapDiffs { get; init; } = [];
+
+    /// <summary>A resumed watch's gaps (the watcher was away) and restarts (a new process), drawn on every chart.</summary>
+    public IReadOnlyList<LeakHound.Core.Series.TimelineMark> Marks { get; init; } = [];
 }
 
 /// <summary>Which types grew between two heap snapshots of one target.</summary>

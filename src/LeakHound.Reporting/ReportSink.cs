@@ -34,6 +34,7 @@ public sealed class ReportSink(string? html, string? pngDirectory, string source
         ReportDocument report = ReportBuilder.Build(series, result.Targets[0].Detectors.Options, source, qualify: result.Targets.Count > 1) with
         {
             HeapDiffs = [.. result.HeapDiffs.Where(d => d.Value.Result is not null).Select(d => Table(d.Key.Label, d.Value.Result!))],
+            Marks = result.Marks,
         };
         try
         {

@@ -34,6 +34,9 @@ public sealed class StoreSink : IWatchSink, IDisposable
     /// <summary>Where the resumed watch's time line continues; 0 for a new watch.</summary>
     public double StartAt { get; private set; }
 
+    /// <summary>The resumed watch's gaps and restarts, this resumption's among them (none for a new watch).</summary>
+    public IReadOnlyList<TimelineMark> Marks { get; private set; } = [];
+
     /// <summary>Opens the store, starts a new watch or resumes one (replaying its samples into the targets' detectors).</summary>
     /// <param name="command">The command, as the history lists it.</param>
     /// <param name="targets">The watch's targets.</param>
@@ -129,7 +132,7 @@ public sealed class StoreSink : IWatchSink, IDisposable
         string away = "";
         if (found.Samples > 0 && gap > 2 * intervalSeconds)
         {
-            _store.Mark(new TimelineMark(found.LastT, "gap", gap));
+            _store.Mark(new TimelineMark(found.LastT, TimelineMark.Gap, gap));
             away = $"; the watcher was away for {LeakHound.Core.Units.Quantity.FormatDuration(gap)}: a gap on the time line, which goes on at {StartAt:0.#}s";
         }
 
@@ -147,9 +150,10 @@ public sealed class StoreSink : IWatchSink, IDisposable
 
         if (restarted.Count > 0)
         {
-            _store.Mark(new TimelineMark(StartAt, "restart", 0));
+            _store.Mark(new TimelineMark(StartAt, TimelineMark.Restart, 0));
         }
 
+        Marks = _store.Marks(found.Id);
         string fresh = restarted.Count > 0 ? $"; a new process ({string.Join(", ", restarted)}) is judged from t={StartAt:0.#}s" : "";
         warn($"resuming watch {found.Id} ({found.Samples:N0} samples up to {found.LastT:0.#}s) of {found.Targets}{away}{fresh}");
     }

@@ -1,3 +1,4 @@
+using LeakHound.Core.Series;
 using Microsoft.Data.Sqlite;
 
 namespace LeakHound.Store;
@@ -44,12 +45,6 @@ public static class ProcessKeys
             && new LeakHound.Probes.Proc.ProcessIdentity(pid, start).IsCurrent;
     }
 }
-
-/// <summary>A moment of a watch's time line: where it resumed after an outage (a gap), or where its process was replaced.</summary>
-/// <param name="T">Seconds on the watch's time line.</param>
-/// <param name="Kind">"gap" (the watcher was not running) or "restart" (a new process).</param>
-/// <param name="Seconds">How long the gap lasted (0 for a restart).</param>
-public sealed record TimelineMark(double T, string Kind, double Seconds);
 
 /// <summary>
 /// The watch history: SQLite (WAL, one transaction per sampling round, so a killed watcher loses at most the round in

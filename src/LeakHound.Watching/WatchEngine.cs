@@ -64,6 +64,9 @@ public sealed class WatchEngine
     /// <summary>Where this watch's time line starts: after the last stored sample when a watch is resumed.</summary>
     public double StartAt { get; init; }
 
+    /// <summary>The time line's gaps (the watcher was away) and restarts (a new process) so far, oldest first.</summary>
+    public IReadOnlyList<TimelineMark> Marks { get; init; } = [];
+
     /// <summary>Rounds completed.</summary>
     public long Rounds { get; private set; }
 
@@ -123,7 +126,7 @@ public sealed class WatchEngine
         IReadOnlyDictionary<WatchTarget, HeapDiffOutcome> diffs = await HeapDiffs.CollectAsync(TimeSpan.FromSeconds(60));
         DeliverNotices();
         // The watch covers its rounds: the time of the last one, not when the result was put together.
-        WatchResult result = new(_targets, StoppedBecause.Value, _lastRoundElapsed, diffs);
+        WatchResult result = new(_targets, StoppedBecause.Value, _lastRoundElapsed, diffs) { Marks = Marks };
         foreach (IWatchSink sink in _sinks)
         {
             await sink.OnEndAsync(result);

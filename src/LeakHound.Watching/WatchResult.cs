@@ -25,6 +25,9 @@ public sealed record WatchResult(IReadOnlyList<WatchTarget> Targets, StopReason 
     public IReadOnlyList<(WatchTarget Target, SeriesVerdict Verdict)> Verdicts { get; } =
         [.. Targets.SelectMany(t => t.Detectors.Verdicts(final: true).Select(v => (t, v)))];
 
+    /// <summary>The time line's gaps and restarts (a resumed watch).</summary>
+    public IReadOnlyList<LeakHound.Core.Series.TimelineMark> Marks { get; init; } = [];
+
     public bool AnyLeak => Verdicts.Any(x => x.Verdict.Verdict == Verdict.Leak);
 
     public IEnumerable<SeriesVerdict> VerdictsOf(WatchTarget target) => Verdicts.Where(x => x.Target == target).Select(x => x.Verdict);

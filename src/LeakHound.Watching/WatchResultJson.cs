@@ -37,8 +37,25 @@ public static class WatchResultJson
         }
 
         w.WriteEndArray();
+        WriteMarks(w, result.Marks);
         extra?.Invoke(w);
         w.WriteEndObject();
+    }
+
+    /// <summary><c>timeline_marks</c>: where a resumed watch's time line has a gap or a new process.</summary>
+    public static void WriteMarks(Utf8JsonWriter w, IReadOnlyList<Core.Series.TimelineMark> marks)
+    {
+        w.WriteStartArray("timeline_marks");
+        foreach (Core.Series.TimelineMark m in marks)
+        {
+            w.WriteStartObject();
+            w.WriteString("kind", m.Kind);
+            w.WriteNumber("at_seconds", Math.Round(m.T, 3));
+            w.WriteNumber("seconds", Math.Round(m.Seconds, 3));
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
     }
 
     private static void WriteTarget(Utf8JsonWriter w, WatchTarget t, HeapDiffOutcome? diff)

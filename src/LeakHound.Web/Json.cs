@@ -56,6 +56,7 @@ internal static class Json
         }
 
         w.WriteEndArray();
+        Watching.WatchResultJson.WriteMarks(w, snap.Marks); // the same shape as the result document's
         w.WriteEndObject();
     });
 

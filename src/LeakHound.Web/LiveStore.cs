@@ -1,3 +1,4 @@
+using LeakHound.Core.Series;
 using LeakHound.Core.Verdicts;
 
 namespace LeakHound.Web;
@@ -18,6 +19,7 @@ public sealed class LiveStore
     private readonly Dictionary<(int Target, string Name), LiveSeries> _byName = [];
     private readonly List<(int Id, double T, double V)> _roundPoints = [];
     private readonly List<VerdictChange> _roundChanges = [];
+    private readonly List<TimelineMark> _marks = [];
     private long _round;
 
     /// <summary>Raised after each round of samples with its new points and verdict changes (serialised JSON).</summary>
@@ -31,6 +33,21 @@ public sealed class LiveStore
             return _targets.Count - 1;
         }
     }
+
+    /// <summary>A gap or a restart of the time line, drawn on every chart (a watch has a handful).</summary>
+    public void AddMark(TimelineMark mark)
+    {
+        lock (_gate)
+        {
+            if (_marks.Count < MaxMarks)
+            {
+                _marks.Add(mark);
+            }
+        }
+    }
+
+    /// <summary>Bounds the marks a watch fed with many restarts can leave (the oldest are kept: the history has all).</summary>
+    public const int MaxMarks = 1000;
 
     public void Append(int target, double t, string series, double value)
     {
@@ -146,7 +163,7 @@ public sealed class LiveStore
         {
             return new Snapshot(
                 [.. _targets],
-                [.. _series.Select(s => new SeriesSnapshot(s.Id, s.Target, s.Name, s.Verdict, s.Points()))]);
+                [.. _series.Select(s => new SeriesSnapshot(s.Id, s.Target, s.Name, s.Verdict, s.Points()))]) { Marks = [.. _marks] };
         }
     }
 
@@ -154,7 +171,10 @@ public sealed class LiveStore
 
     public sealed record SeriesSnapshot(int Id, int Target, string Name, SeriesVerdict? Verdict, (double T, double V)[] Points);
 
-    public sealed record Snapshot(IReadOnlyList<LiveTarget> Targets, IReadOnlyList<SeriesSnapshot> Series);
+    public sealed record Snapshot(IReadOnlyList<LiveTarget> Targets, IReadOnlyList<SeriesSnapshot> Series)
+    {
+        public IReadOnlyList<TimelineMark> Marks { get; init; } = [];
+    }
 
     private sealed record VerdictChange(int Id, string From, string To, double AtSeconds);
 

@@ -16,6 +16,11 @@ public sealed class LiveStoreSink(LiveStore store) : IWatchSink
         {
             _ids[target] = Store.AddTarget(target.Label, target.RootPid > 0 ? target.RootPid : null);
         }
+
+        foreach (TimelineMark mark in watch.Marks)
+        {
+            Store.AddMark(mark);
+        }
     }
 
     public void OnSample(WatchTarget target, SeriesKey key, double t, double value) => Store.Append(_ids[target], t, key.Name, value);

@@ -43,7 +43,9 @@ public sealed class StoreIntegrityTests
         double lastT = killed.GetProperty("seconds").GetDouble();
 
         await Task.Delay(TimeSpan.FromSeconds(4)); // the outage
-        ProcessResult resumed = await CliRunner.RunAsync("run", "--store", store, "--resume", "--interval", "0.1s", "--duration", "2s", "--format", "json", "--", "sleep", "60");
+        string report = Path.Combine(Path.GetTempPath(), $"leakhound-resumed-{Guid.NewGuid():N}.html");
+        ProcessResult resumed = await CliRunner.RunAsync("run", "--store", store, "--resume", "--interval", "0.1s", "--duration", "2s", "--format", "json",
+            "--report", report, "--", "sleep", "60");
 
         Assert.True(resumed.ExitCode == 0, resumed.ToString());
         Assert.Contains("a gap on the time line", resumed.Stderr);
@@ -57,6 +59,14 @@ public sealed class StoreIntegrityTests
         Assert.True(restart >= lastT + 4, after.ToString());
         Assert.Contains("since the new process", JsonVerdicts.Parse(resumed.Stdout).Series("rss").GetProperty("reason").GetString());
         Assert.Equal("ended", after.GetProperty("state").GetString());
+
+        // The JSON and the report of the resumed watch carry the same gap and restart as the history.
+        JsonElement[] marks = [.. JsonVerdicts.Parse(resumed.Stdout).Document.RootElement.GetProperty("timeline_marks").EnumerateArray()];
+        Assert.Equal(["gap", "restart"], marks.Select(m => m.GetProperty("kind").GetString()));
+        Assert.Equal(lastT, marks[0].GetProperty("at_seconds").GetDouble(), 3);
+        Assert.Equal(gap.GetProperty("seconds").GetDouble(), marks[0].GetProperty("seconds").GetDouble(), 3);
+        Assert.Equal(restart, marks[1].GetProperty("at_seconds").GetDouble(), 3);
+        Assert.Contains("\"kind\":\"restart\"", File.ReadAllText(report));
     }
 
     [Fact]

@@ -56,4 +56,27 @@ public sealed class ReportPageTests
         Assert.DoesNotContain("detected at", page.GetProperty("text").GetString());
         Assert.Empty(page.GetProperty("errors").EnumerateArray());
     }
+
+    [Fact]
+    public async Task ResumedWatch_DrawsItsGapAndRestart_OnEveryChart()
+    {
+        ReportDocument doc = new("LeakHound report", "resumed watch", DateTimeOffset.UnixEpoch, 300,
+        [
+            new SeriesReport("rss", "bytes",
+                new Core.Verdicts.SeriesVerdict { Series = "rss", Target = "t", Verdict = Core.Verdicts.Verdict.Insufficient, Reason = "since the new process" },
+                [0, 1, 2, 60, 61, 62], [1, 2, 3, 4, 5, 6], [], [], [], [], [], []),
+            new SeriesReport("threads", "count",
+                new Core.Verdicts.SeriesVerdict { Series = "threads", Target = "t", Verdict = Core.Verdicts.Verdict.Insufficient, Reason = "few" },
+                [0, 1, 2, 60, 61, 62], [3, 3, 3, 3, 3, 3], [], [], [], [], [], []),
+        ]) { Marks = [new Core.Series.TimelineMark(2, "gap", 58), new Core.Series.TimelineMark(60, "restart", 0)] };
+        string html = Path.Combine(Path.GetTempPath(), $"leakhound-report-{Guid.NewGuid():N}.html");
+        ReportFiles.Write(doc, html, null);
+
+        JsonElement page = await Programs.RenderAsync(new Uri(html).AbsoluteUri);
+
+        Assert.Equal(2, page.GetProperty("marks").GetInt32());
+        Assert.True(page.GetProperty("marksDrawn").GetInt32() >= 2, page.ToString()); // drawn on both charts
+        Assert.Contains("time line: gap of 58s at 2.0s, new process at 1m", page.GetProperty("text").GetString());
+        Assert.Empty(page.GetProperty("errors").EnumerateArray());
+    }
 }

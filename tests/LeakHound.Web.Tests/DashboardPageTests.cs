@@ -75,4 +75,20 @@ public sealed class DashboardPageTests
         Assert.Equal(200, local.GetProperty("status").GetInt32());
         Assert.Contains("\"verdict\"", local.GetProperty("body").GetString());
     }
+
+    [Fact]
+    public async Task ResumedWatch_ShowsItsGapAndRestart_OnTheCharts()
+    {
+        LiveStore store = Stores.Leaking(out _, rounds: 30);
+        store.AddMark(new Core.Series.TimelineMark(10, "gap", 5));
+        store.AddMark(new Core.Series.TimelineMark(15, "restart", 0));
+        await using DashboardServer server = await DashboardServer.StartAsync(store, new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0), token: null);
+
+        JsonElement page = await Programs.RenderAsync(server.Url.AbsoluteUri, null, "window.leakhoundDashboard && window.leakhoundDashboard.ready && window.leakhoundDashboard.charts.length >= 2");
+
+        Assert.Equal(2, page.GetProperty("marks").GetInt32());
+        Assert.True(page.GetProperty("marksDrawn").GetInt32() >= 2, page.ToString());
+        Assert.Contains("gap of 5.0s at 10.0s · new process at 15.0s", page.GetProperty("text").GetString());
+        Assert.Empty(page.GetProperty("errors").EnumerateArray());
+    }
 }

@@ -1,3 +1,4 @@
+using LeakHound.Core.Series;
 using System.Globalization;
 using System.Text;
 using LeakHound.Core.Detection;

@@ -27,6 +27,7 @@ const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
         badges: [...document.querySelectorAll('.badge')].map(b => b.textContent),
         summaryRows: document.querySelectorAll('#summary-table tbody tr').length,
         text: document.body.innerText,
+        marks: s.marks || 0, marksDrawn: s.marksDrawn || 0,
       };
     });
     if (screenshot) await page.screenshot({ path: screenshot, fullPage: true });

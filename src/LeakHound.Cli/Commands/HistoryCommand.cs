@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using LeakHound.Core.Series;
 using LeakHound.Core.Units;
 using LeakHound.Store;
 using LeakHound.Cli.Rendering;

@@ -55,7 +55,7 @@ internal static class WatchRunner
         sinks.Add(summary);
         sinks.AddRange(extraSinks ?? []); // after the summary: a file that cannot be written loses no verdict on the terminal
 
-        WatchEngine engine = new(targets, request.Watch, sinks, time) { StartAt = store is { StartAt: > 0 } ? store.StartAt : startAt };
+        WatchEngine engine = new(targets, request.Watch, sinks, time) { StartAt = store is { StartAt: > 0 } ? store.StartAt : startAt, Marks = store?.Marks ?? [] };
         await engine.RunAsync(cancel);
         if (dashboard is not null && time is Watching.Replay.ReplayClock && !cancel.IsCancellationRequested)
         {

@@ -28,8 +28,29 @@
     return e;
   };
 
+  // A resumed watch's time line: gaps (the watcher was away; no samples there) and restarts (a new process).
+  const marks = report.marks || [];
+  state.marks = marks.length;
+  const markText = marks.map(m => m.kind === 'gap' ? `gap of ${fmtDuration(m.seconds)} at ${fmtDuration(m.t)}` : `new process at ${fmtDuration(m.t)}`);
   document.getElementById('meta').textContent =
-    `${report.source} · ${report.series.length} signals · minimum span ${fmtDuration(report.min_span_seconds)} · generated ${new Date(report.generated).toISOString().replace('T', ' ').slice(0, 19)} UTC`;
+    `${report.source} · ${report.series.length} signals · minimum span ${fmtDuration(report.min_span_seconds)} · generated ${new Date(report.generated).toISOString().replace('T', ' ').slice(0, 19)} UTC` +
+    (markText.length ? ' · time line: ' + markText.join(', ') : '');
+  const drawMarks = u => {
+    const ctx = u.ctx, top = u.bbox.top, height = u.bbox.height;
+    if (marks.length) state.marksDrawn = (state.marksDrawn || 0) + 1;
+    ctx.save();
+    for (const m of marks) {
+      const x0 = Math.round(u.valToPos(m.t, 'x', true));
+      if (m.kind === 'gap') {
+        const x1 = Math.round(u.valToPos(m.t + m.seconds, 'x', true));
+        ctx.fillStyle = 'rgba(120,120,120,.18)'; ctx.fillRect(x0, top, Math.max(1, x1 - x0), height);
+      } else {
+        ctx.strokeStyle = '#6a1b9a'; ctx.lineWidth = 2; ctx.setLineDash([]);
+        ctx.beginPath(); ctx.moveTo(x0, top); ctx.lineTo(x0, top + height); ctx.stroke();
+      }
+    }
+    ctx.restore();
+  };
 
   // Summary table, sortable by any column.
   const tbody = document.querySelector('#summary-table tbody');
@@ -112,7 +133,7 @@
       ],
       bands: [{ series: [3, 5], fill: 'rgba(198,40,40,.12)' }],
       hooks: {
-        draw: [u => {
+        draw: [drawMarks, u => {
           if (detected == null) return;
           const x = Math.round(u.valToPos(detected, 'x', true));
           const ctx = u.ctx; ctx.save(); ctx.strokeStyle = '#c62828'; ctx.setLineDash([6, 4]); ctx.lineWidth = 1.5;

@@ -6,6 +6,22 @@
   const state = { ready: false, updates: 0, charts: [] };
   window.leakhoundDashboard = state;
   const byId = new Map();
+  let marks = []; // a resumed watch's gaps and restarts, from /api/targets
+  const drawMarks = u => {
+    const ctx = u.ctx, top = u.bbox.top, height = u.bbox.height;
+    if (marks.length) state.marksDrawn = (state.marksDrawn || 0) + 1;
+    ctx.save();
+    for (const m of marks) {
+      const x0 = Math.round(u.valToPos(m.at_seconds, 'x', true));
+      if (m.kind === 'gap') {
+        ctx.fillStyle = 'rgba(120,120,120,.18)';
+        ctx.fillRect(x0, top, Math.max(1, Math.round(u.valToPos(m.at_seconds + m.seconds, 'x', true)) - x0), height);
+      } else {
+        ctx.strokeStyle = '#6a1b9a'; ctx.lineWidth = 2; ctx.beginPath(); ctx.moveTo(x0, top); ctx.lineTo(x0, top + height); ctx.stroke();
+      }
+    }
+    ctx.restore();
+  };
   const maxPoints = 1800;
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
   const fmt = (unit, v) => {
@@ -33,6 +49,7 @@
       scales: { x: { time: false } },
       axes: [{ values: (u, vals) => vals.map(x => x + 's') }, { size: 80, values: (u, vals) => vals.map(x => fmt(c.unit, x)) }],
       series: [{}, { stroke: '#1565c0', width: 1.5, spanGaps: true, points: { show: false } }],
+      hooks: { draw: [drawMarks] },
     }, [c.t, c.v], holder);
     c.points = c.t.length;
     verdictView(c, data.verdict);
@@ -40,7 +57,11 @@
   }
 
   async function load() {
-    const targets = (await (await fetch(withToken('/api/targets'))).json()).targets;
+    const doc = await (await fetch(withToken('/api/targets'))).json();
+    const targets = doc.targets;
+    marks = doc.timeline_marks || []; state.marks = marks.length;
+    document.getElementById('timeline').textContent = marks.map(m => m.kind === 'gap'
+      ? `gap of ${m.seconds.toFixed(1)}s at ${m.at_seconds.toFixed(1)}s` : `new process at ${m.at_seconds.toFixed(1)}s`).join(' · ');
     const container = document.getElementById('targets');
     for (const t of targets) {
       let box = document.getElementById('target-' + t.id);
