@@ -48,6 +48,46 @@ public sealed partial class LaunchedTreeTests
         Assert.True(await GoneWithin(Pids(r.Stderr)["daemon"], TimeSpan.FromSeconds(5)), "the daemon outlived its watch");
     }
 
+    /// <summary>The watcher's children that have ended and are not reaped.</summary>
+    private static int ZombieChildrenOf(int watcher) => Directory.EnumerateDirectories("/proc")
+        .Select(d => int.TryParse(Path.GetFileName(d), out int pid) ? pid : 0)
+        .Count(pid => pid > 0 && LaunchedTree.IsZombie(pid) && ParentOf(pid) == watcher);
+
+    private static int ParentOf(int pid)
+    {
+        try
+        {
+            string stat = File.ReadAllText($"/proc/{pid}/stat");
+            return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1]);
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
+    [Fact]
+    public async Task ZombiesHandedToTheWatcher_AreReaped_WhileTheWatchRuns()
+    {
+        // Each perl forks a child that exits at once and is never reaped by perl; perl exits a moment later, and the
+        // zombie, never seen alive, is reparented to the watcher (the subreaper). Eight of them, then the command idles.
+        const string tree = """
+            for i in 1 2 3 4 5 6 7 8; do perl -e 'exit 0 unless fork; select(undef, undef, undef, 0.1); exit 0'; done
+            sleep 30
+            """;
+        using Process watcher = CliRunner.Start(["run", "--interval", "0.1s", "--duration", "6s", "--no-store", "--format", "json", "--", "sh", "-c", tree]);
+        Task<string> stdout = watcher.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = watcher.StandardError.ReadToEndAsync();
+        await Task.Delay(4000); // the eight are handed over within about 1 s
+
+        int zombies = ZombieChildrenOf(watcher.Id);
+        await watcher.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.True(zombies == 0, $"{zombies} zombies left unreaped by the watcher\n{await stderr}");
+        Assert.Equal(0, watcher.ExitCode);
+        _ = await stdout;
+    }
+
     [Fact]
     public async Task EndOfWatch_StopsTheWholeTree_EvenWhatIgnoresSigterm()
     {

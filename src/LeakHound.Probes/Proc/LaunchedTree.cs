@@ -21,6 +21,11 @@ public sealed partial class LaunchedTree
     /// <summary>Orphans seen alive with the marker: when they end, the watcher (their parent now) reaps them.</summary>
     private readonly HashSet<int> _adopted = [];
 
+    /// <summary>The watcher's zombie children of the last scan that no tree knows (see <see cref="ReapStrayZombies"/>).</summary>
+    private static readonly HashSet<ProcessIdentity> s_strayZombies = [];
+
+    private static readonly Lock s_strayGate = new();
+
     /// <param name="root">The launched process.</param>
     /// <param name="marker">The marker's value, unique to this launch (<see cref="NewMarker"/>).</param>
     public LaunchedTree(int root, string marker)
@@ -45,11 +50,12 @@ public sealed partial class LaunchedTree
 
     /// <summary>
     /// The launched command's orphans that the watcher has adopted and that still run (the tree's other roots); those
-    /// that ended are reaped. An orphan that was a zombie already when it was reparented is not recognised (its
-    /// environment is gone) and waits for the watcher's own exit to be reaped.
+    /// that ended are reaped, and so are orphans that were zombies already when they were reparented (see
+    /// <see cref="ReapStrayZombies"/>).
     /// </summary>
     public IReadOnlyList<int> AdoptedOrphans()
     {
+        ReapStrayZombies();
         // An orphan that ended had its own children handed to the watcher before it did: after reaping one, look again,
         // or a daemon's grandchild, reparented between the listing and the reaping, is missed (a few passes suffice:
         // each is one generation of a fork chain that exits as it goes).
@@ -81,6 +87,38 @@ public sealed partial class LaunchedTree
         }
 
         return alive;
+    }
+
+    /// <summary>
+    /// A descendant that ends before its parent, and whose parent never reaps it, is handed to the watcher as a zombie:
+    /// its environment (the marker) is gone, and nothing would reap it until the watcher exits — a service that runs
+    /// <c>sh -c 'job &amp;'</c> all day would fill the PID table. A zombie child is reaped when it was a zombie at the
+    /// previous scan too (same PID and start time): the children .NET started itself (launched roots, rule commands,
+    /// load commands) are reaped by .NET as soon as they end, never a whole interval later, and keep their exit status.
+    /// </summary>
+    private static void ReapStrayZombies()
+    {
+        lock (s_strayGate)
+        {
+            List<ProcessIdentity> zombies = [];
+            foreach (int child in ProcessTree.ChildrenOf(Environment.ProcessId))
+            {
+                if (IsZombie(child) && ProcessIdentity.Of(child) is { } zombie)
+                {
+                    if (s_strayZombies.Contains(zombie))
+                    {
+                        _ = WaitPid(child, IntPtr.Zero, WNoHang);
+                    }
+                    else
+                    {
+                        zombies.Add(zombie);
+                    }
+                }
+            }
+
+            s_strayZombies.Clear();
+            s_strayZombies.UnionWith(zombies);
+        }
     }
 
     /// <summary>Every running process of the tree: the root, the adopted orphans and all their descendants.</summary>
