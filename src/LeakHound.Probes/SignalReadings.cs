@@ -38,6 +38,17 @@ public sealed class SignalReadings(double t, bool readCostly = true)
 
     public void AddFullCollection(double liveBytes) => _fullCollections.Add(liveBytes);
 
+    /// <summary>Why the target's processes were replaced this round (a service restarted), or null when they were not.</summary>
+    public string? Restart { get; private set; }
+
+    /// <summary>Processes the kernel's OOM killer killed in the target since the last round.</summary>
+    public int OomKills { get; private set; }
+
+    /// <summary>Tells the watch that every process of the target was replaced by new ones this round.</summary>
+    public void Restarted(string why) => Restart = why;
+
+    public void OomKilled(int count) => OomKills += count;
+
     public void Notice(string message) => _notices.Add(message);
 
     /// <summary>Empties the readings for the next round (one object serves every round of a target: no garbage per round).</summary>
@@ -47,6 +58,8 @@ public sealed class SignalReadings(double t, bool readCostly = true)
         ReadCostly = readCostly;
         _values.Clear();
         _fullCollections.Clear();
+        Restart = null;
+        OomKills = 0;
         _notices.Clear();
     }
 }

@@ -161,6 +161,8 @@ public sealed class StoreSink : IWatchSink, IDisposable
     public void OnSample(WatchTarget target, SeriesKey key, double t, double value) =>
         _store.Add(t, _prefix ? key.ToString() : key.Name, value);
 
+    public void OnMark(WatchEngine watch, TimelineMark mark) => _store.Mark(mark);
+
     public void OnRoundEnd(WatchEngine watch) => _store.Commit();
 
     public Task OnEndAsync(WatchResult result)

@@ -30,6 +30,11 @@ public interface IWatchSink
     {
     }
 
+    /// <summary>A mark on the watch's time line during the watch (a target's processes restarted).</summary>
+    void OnMark(WatchEngine watch, TimelineMark mark)
+    {
+    }
+
     /// <summary>Every process of a target has exited.</summary>
     void OnTargetExited(WatchTarget target)
     {

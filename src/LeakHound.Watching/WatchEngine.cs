@@ -65,7 +65,13 @@ public sealed class WatchEngine
     public double StartAt { get; init; }
 
     /// <summary>The time line's gaps (the watcher was away) and restarts (a new process) so far, oldest first.</summary>
-    public IReadOnlyList<TimelineMark> Marks { get; init; } = [];
+    public IReadOnlyList<TimelineMark> Marks
+    {
+        get => _marks;
+        init => _marks = [.. value];
+    }
+
+    private readonly List<TimelineMark> _marks = [];
 
     /// <summary>Rounds completed.</summary>
     public long Rounds { get; private set; }
@@ -126,7 +132,7 @@ public sealed class WatchEngine
         IReadOnlyDictionary<WatchTarget, HeapDiffOutcome> diffs = await HeapDiffs.CollectAsync(TimeSpan.FromSeconds(60));
         DeliverNotices();
         // The watch covers its rounds: the time of the last one, not when the result was put together.
-        WatchResult result = new(_targets, StoppedBecause.Value, _lastRoundElapsed, diffs) { Marks = Marks };
+        WatchResult result = new(_targets, StoppedBecause.Value, _lastRoundElapsed, diffs) { Marks = [.. _marks] };
         foreach (IWatchSink sink in _sinks)
         {
             await sink.OnEndAsync(result);
@@ -240,6 +246,16 @@ public sealed class WatchEngine
     {
         foreach (SignalReadings read in readings)
         {
+            if (read.OomKills > 0)
+            {
+                OomKilled(target, t, read.OomKills);
+            }
+
+            if (read.Restart is { } why)
+            {
+                Restarted(target, t, why);
+            }
+
             foreach (double live in read.FullCollections)
             {
                 target.Detectors.Collections.Add(t, live);
@@ -270,6 +286,45 @@ public sealed class WatchEngine
         }
     }
 
+    /// <summary>
+    /// The target's processes were all replaced (a service restarted): a mark on the time line, and every series judged
+    /// from here on (the drop of a restart is not a garbage collection; a floor that rises again after it still leaks).
+    /// </summary>
+    private void Restarted(WatchTarget target, double t, string why)
+    {
+        target.Restarts++;
+        target.Projection = null;
+        target.Detectors.MarkRestart(t);
+        TimelineMark mark = new(t, TimelineMark.Restart, 0);
+        _marks.Add(mark);
+        Notice($"{target.Label} restarted at t={t:0.#}s: {why}");
+        foreach (IWatchSink sink in _sinks)
+        {
+            sink.OnMark(this, mark);
+        }
+    }
+
+    /// <summary>The kernel killed processes of the target at its limit: told with how close the projected time to the limit was.</summary>
+    private void OomKilled(WatchTarget target, double t, int count)
+    {
+        (string Series, double From, double At)? p = target.Projection;
+        OomKill kill = new(t, count, p?.Series, p?.From, p?.At);
+        target.AddOomKill(kill);
+        target.Projection = null;
+        Notice(kill.Describe(target.Label));
+    }
+
+    /// <summary>The first time to the limit a tree-level leak projects since the target last (re)started, for an OOM kill to be weighed against.</summary>
+    private static void Project(WatchTarget target, SeriesKey key, SeriesVerdict now, double t)
+    {
+        // A cgroup is killed when its working set reaches the limit: that is the series its projection rests on.
+        bool projects = target.Cgroup is null ? key.IsTreeLevel : key.Signal == Core.Signals.PageCache.WorkingSet && key.IsTreeLevel;
+        if (target.Projection is null && projects && now.Verdict == Verdict.Leak && now.TimeToLimitSeconds is { } ttl)
+        {
+            target.Projection = (key.Name, t, t + ttl);
+        }
+    }
+
     /// <summary>Tells the sinks of every series whose verdict changed this round.</summary>
     private void ReportChanges(WatchTarget target, double t)
     {
@@ -281,6 +336,7 @@ public sealed class WatchEngine
             }
 
             SeriesVerdict now = target.Detectors[key].Current;
+            Project(target, key, now, t);
             if (now.Verdict == track.Verdict)
             {
                 continue;

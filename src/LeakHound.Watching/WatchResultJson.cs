@@ -72,6 +72,22 @@ public static class WatchResultJson
         if (limits.MemorySource is { } source) { w.WriteString("memory_limit_source", source); } else { w.WriteNull("memory_limit_source"); }
         VerdictJson.Number(w, "descriptor_limit", limits.Descriptors);
         VerdictJson.Number(w, "task_limit", limits.Tasks);
+        if (t.Cgroup is { } cgroup) { w.WriteString("cgroup", cgroup.ToString()); } else { w.WriteNull("cgroup"); }
+        w.WriteNumber("restarts", t.Restarts);
+        w.WriteStartArray("oom_kills");
+        foreach (OomKill kill in t.OomKills)
+        {
+            w.WriteStartObject();
+            w.WriteNumber("at_seconds", Math.Round(kill.AtSeconds, 3));
+            w.WriteNumber("count", kill.Count);
+            if (kill.Series is { } series) { w.WriteString("series", series); } else { w.WriteNull("series"); }
+            VerdictJson.Number(w, "projected_from_seconds", kill.ProjectedFromSeconds);
+            VerdictJson.Number(w, "projected_at_seconds", kill.ProjectedAtSeconds);
+            VerdictJson.Number(w, "projection_error", kill.ProjectionError);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
         if (diff is not null)
         {
             w.WritePropertyName("heap_diff");

@@ -69,7 +69,23 @@ public sealed class WatchTarget : IDisposable
     public double? ExitedAtSeconds { get; internal set; }
 
     /// <summary>The most processes the tree had at once.</summary>
-    public int MaxProcesses => (Tree as ProcTreeSource)?.MaxProcesses ?? 1;
+    public int MaxProcesses => (Tree as ProcTreeSource ?? (Tree as CgroupSource)?.Processes)?.MaxProcesses ?? 1;
+
+    /// <summary>The cgroup watched, for a target that is one (<c>--cgroup</c>, <c>--unit</c>, <c>--container</c>).</summary>
+    public CgroupLocation? Cgroup => (Tree as CgroupSource)?.Cgroup;
+
+    /// <summary>OOM kills seen, oldest first.</summary>
+    public IReadOnlyList<OomKill> OomKills => _oomKills;
+
+    private readonly List<OomKill> _oomKills = [];
+
+    /// <summary>Restarts of the target's processes seen during the watch.</summary>
+    public int Restarts { get; internal set; }
+
+    /// <summary>The first time to the limit projected since the processes last started: (series, when, reaching the limit at).</summary>
+    internal (string Series, double From, double At)? Projection { get; set; }
+
+    internal void AddOomKill(OomKill kill) => _oomKills.Add(kill);
 
     /// <summary>The .NET runtime counters, when the root is a .NET process (null when not read).</summary>
     public RuntimeCounterSource? Runtime => _sources.OfType<RuntimeCounterSource>().FirstOrDefault();
@@ -236,6 +252,21 @@ public sealed class WatchTarget : IDisposable
         {
             return "";
         }
+    }
+
+    /// <summary>
+    /// A target for a cgroup (a container, a systemd unit): its processes re-read every round, its memory as the kernel
+    /// charges it, the tightest memory and pids limits of the cgroup and its ancestors (or --limit).
+    /// </summary>
+    public static WatchTarget ForCgroup(string label, CgroupLocation cgroup, WatchSettings settings)
+    {
+        MemoryLimit memory = settings.LimitBytes is { } l ? new MemoryLimit(l, "--limit") : MemoryLimits.ForCgroup(cgroup);
+        double? tasks = MemoryLimits.PidsLimit(cgroup) is { } pids ? Math.Min(pids, TaskLimit.ForProcess(Environment.ProcessId) ?? pids) : TaskLimit.ForProcess(Environment.ProcessId);
+        Limits limits = new(memory.Bytes, null, tasks, memory.Source);
+        return new WatchTarget(label, new CgroupSource(cgroup, settings.PerProcess), new DetectorSet(settings.Detector, limits))
+        {
+            CommandLine = cgroup.ToString(),
+        };
     }
 
     /// <summary>Scrapes the settings' Prometheus endpoints every round as part of this target (their series narrowed by its patterns).</summary>

@@ -23,6 +23,8 @@ public sealed class LiveStoreSink(LiveStore store) : IWatchSink
         }
     }
 
+    public void OnMark(WatchEngine watch, TimelineMark mark) => Store.AddMark(mark);
+
     public void OnSample(WatchTarget target, SeriesKey key, double t, double value) => Store.Append(_ids[target], t, key.Name, value);
 
     public void OnRoundEnd(WatchEngine watch)

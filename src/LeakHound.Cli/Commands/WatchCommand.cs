@@ -1,30 +1,55 @@
 using System.CommandLine;
+using LeakHound.Probes.Cgroups;
 using LeakHound.Watching;
 
 namespace LeakHound.Cli.Commands;
 
-/// <summary><c>leakhound watch --pid N [--pid M …]</c>: attach to running processes (and their children).</summary>
+/// <summary>
+/// <c>leakhound watch --pid N [--pid M …]</c>: attach to running processes (and their children); or
+/// <c>--cgroup PATH</c>, <c>--unit NAME</c>, <c>--container ID</c>: watch a cgroup, whatever processes it holds.
+/// </summary>
 internal static class WatchCommand
 {
-    private static readonly Option<int[]> Pids = new("--pid", "-p") { Description = "Process to watch (repeat for several; each is watched with its children)", Required = true };
+    private static readonly Option<int[]> Pids = new("--pid", "-p") { Description = "Process to watch (repeat for several; each is watched with its children)" };
+    private static readonly Option<string?> CgroupPath = new("--cgroup") { Description = "A cgroup to watch (v1 or v2; a path under /sys/fs/cgroup or relative to it): its memory as the kernel charges it and the processes in it" };
+    private static readonly Option<string?> Unit = new("--unit") { Description = "A systemd unit's cgroup to watch (NAME.service, .scope, .slice)" };
+    private static readonly Option<string?> Container = new("--container") { Description = "A container's cgroup to watch, by its ID or a unique prefix (Docker, containerd, CRI-O, Podman, Kubernetes)" };
 
     public static Command Create()
     {
-        Command command = new("watch", "Attach to running processes and watch them for leaks");
+        Command command = new("watch", "Attach to running processes, or a cgroup, a systemd unit or a container, and watch them for leaks");
         command.Options.Add(Pids);
+        command.Options.Add(CgroupPath);
+        command.Options.Add(Unit);
+        command.Options.Add(Container);
         WatchOptions.AddTo(command);
-        command.SetAction((parse, cancel) => RunAsync(WatchOptions.Read(parse, "watch"), parse.GetValue(Pids)!, cancel));
+        command.Validators.Add(result =>
+        {
+            int given = (result.GetValue(Pids) is { Length: > 0 } ? 1 : 0) + new[] { CgroupPath, Unit, Container }.Count(o => result.GetValue(o) is not null);
+            if (given != 1)
+            {
+                result.AddError("give what to watch: --pid N (repeatable), or one of --cgroup PATH, --unit NAME, --container ID");
+            }
+        });
+        command.SetAction((parse, cancel) => RunAsync(WatchOptions.Read(parse, "watch"), parse, cancel));
         return command;
     }
 
-    private static async Task<int> RunAsync(WatchRequest request, int[] pids, CancellationToken cancel)
+    private static async Task<int> RunAsync(WatchRequest request, ParseResult parse, CancellationToken cancel)
     {
         List<WatchTarget> targets = [];
         try
         {
-            foreach (int pid in pids.Distinct())
+            if (FindCgroup(parse) is { } cgroup)
             {
-                targets.Add(WatchTarget.ForProcess($"{ReadName(pid)} ({pid})", pid, request.Watch));
+                targets.Add(WatchTarget.ForCgroup(cgroup.Label, cgroup.Location, request.Watch));
+            }
+            else
+            {
+                foreach (int pid in parse.GetValue(Pids)!.Distinct())
+                {
+                    targets.Add(WatchTarget.ForProcess($"{ReadName(pid)} ({pid})", pid, request.Watch));
+                }
             }
 
             targets[0].Scrape(request.Watch); // --metrics-url: the first target's endpoints
@@ -34,6 +59,39 @@ internal static class WatchCommand
         {
             targets.ForEach(t => t.Dispose());
         }
+    }
+
+    /// <summary>The cgroup asked for, and how people see it ("api.service", "container 3f2a…", the cgroup's path); null for --pid.</summary>
+    private static (string Label, CgroupLocation Location)? FindCgroup(ParseResult parse)
+    {
+        CgroupFinder finder = new();
+        try
+        {
+            if (parse.GetValue(CgroupPath) is { } path)
+            {
+                CgroupLocation found = finder.FromPath(path);
+                return ($"cgroup {found.RelativePath}", found);
+            }
+
+            if (parse.GetValue(Unit) is { } unit)
+            {
+                CgroupLocation found = finder.ForUnit(unit);
+                return (found.RelativePath[(found.RelativePath.LastIndexOf('/') + 1)..], found);
+            }
+
+            if (parse.GetValue(Container) is { } id)
+            {
+                CgroupLocation found = finder.ForContainer(id);
+                string full = CgroupFinder.ContainerIdOf(found.RelativePath[(found.RelativePath.LastIndexOf('/') + 1)..]) ?? id;
+                return ($"container {full[..Math.Min(12, full.Length)]}", found);
+            }
+        }
+        catch (CgroupException e)
+        {
+            throw new WatchException(e.Message, targetFailed: true);
+        }
+
+        return null;
     }
 
     private static string ReadName(int pid)

@@ -133,12 +133,18 @@ public sealed class DetectorSet
             }
 
             _perProcess += key.IsPerProcess ? 1 : 0;
-            SeriesDetector created = new(key, _options, _limits.For(key), _online) { LeakEvidence = Collections.EvidenceFor(key.Name) };
+            SeriesDetector created = new(key, _options, _limits.For(key), _online) 
+            {
+                LeakEvidence = Collections.EvidenceFor(key.Name) ?? PageCache.EvidenceFor(key, () => ActiveFileOf(key.Target)),
+            };
             _detectors[key] = created;
             _order.Add(key);
             return created;
         }
     }
+
+    private SeriesDetector? ActiveFileOf(string target) =>
+        _detectors.TryGetValue(new SeriesKey(target, PageCache.ActiveFile), out SeriesDetector? d) ? d : null;
 
     /// <summary>The target's process was replaced at <paramref name="t"/>: every series is judged from there (<see cref="SeriesDetector.MarkRestart"/>).</summary>
     public void MarkRestart(double t)

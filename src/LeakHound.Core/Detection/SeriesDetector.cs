@@ -129,6 +129,29 @@ public sealed class SeriesDetector
     }
 
     /// <summary>
+    /// How much the series' floor rose between two times on the samples' clock (the lowest value of the first bucket
+    /// from <paramref name="start"/> to that of the last bucket up to <paramref name="end"/>), or null when the history
+    /// has no two buckets there: what another series' rise is weighed against (<see cref="Signals.PageCache"/>).
+    /// </summary>
+    public double? RiseBetween(double start, double end)
+    {
+        ReadOnlySpan<Bucket> buckets = _history.Buckets;
+        if (buckets.Length < 2)
+        {
+            return null;
+        }
+
+        int first = FirstBucketFrom(buckets, start - _origin);
+        int last = buckets.Length - 1;
+        while (last > first && buckets[last].TFirst > end - _origin)
+        {
+            last--;
+        }
+
+        return last <= first ? null : buckets[last].Min - buckets[first].Min;
+    }
+
+    /// <summary>
     /// The floor over the whole history and the trend the current verdict rests on (since the latest restart; after the
     /// stop or the step for a plateau or a step), for charts.
     /// </summary>
@@ -329,7 +352,8 @@ public sealed class SeriesDetector
     {
         TrendEstimate? trend = assessment.Trend;
         double? floorNow = trend is { } t ? t.Intercept + t.Slope * latest.T : assessment.Floor.Y.Length > 0 ? assessment.Floor.Y[^1] : null;
-        bool leak = verdict == Verdict.Leak;
+        // A working set that rises with page cache still says when it would reach the limit (the cache is reclaimed first).
+        bool leak = verdict == Verdict.Leak || (assessment.Vetoed && Key.Signal == Signals.PageCache.WorkingSet && trend is not null);
         double headroom = Limit is { } limit ? limit - WindowAssessor.RecentPeak(buckets) : double.NaN;
         return new SeriesVerdict
         {

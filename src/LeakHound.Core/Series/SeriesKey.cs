@@ -29,9 +29,11 @@ public sealed record SeriesKey(string Target, string Signal, string Labels = "")
     /// A series a watch's conclusion rests on: the target's memory and counts as a whole (not per process), which must all
     /// be judged before <c>--until-verdict</c> stops or a soak passes. Rates and other gauges still fail a soak when they
     /// leak, but need no bound to pass it; PSS is read only now and then (it is costly on big processes) and never holds
-    /// a watch up.
+    /// a watch up. Page cache is reclaimable: shown, never a conclusion (<see cref="PageCache"/>); an OOM-kill or fail
+    /// count is a count of events, told as such, not a resource that leaks.
     /// </summary>
-    public bool IsResource => IsTreeLevel && Signal != "pss" && Unit is SignalUnit.Bytes or SignalUnit.Count;
+    public bool IsResource => IsTreeLevel && Signal is not ("pss" or "oom_kills" or "memory_failcnt") && !PageCache.IsReclaimable(Signal)
+        && Unit is SignalUnit.Bytes or SignalUnit.Count;
 
     /// <summary>The key for a series name within a target (<c>rss{pid="1"}</c>): the signal and labels split apart.</summary>
     public static SeriesKey Of(string name, string target = "")

@@ -10,10 +10,11 @@ public enum SignalUnit
 
 public static class SignalUnits
 {
-    private static readonly HashSet<string> s_byteSignals = new(StringComparer.OrdinalIgnoreCase) { "rss", "anon", "pss", "swap", "heap", "external" };
+    private static readonly HashSet<string> s_byteSignals =
+        new(["rss", "anon", "pss", "swap", "heap", "external", .. PageCache.ByteSignals], StringComparer.OrdinalIgnoreCase);
     private static readonly HashSet<string> s_countSignals = new(StringComparer.OrdinalIgnoreCase)
     {
-        "threads", "fds", "procs", "goroutines", "go_goroutines", "process_open_fds", "handles",
+        "threads", "fds", "procs", "goroutines", "go_goroutines", "process_open_fds", "handles", "pids", "oom_kills", "memory_failcnt",
     };
 
     /// <summary>The unit of a series from its name (labels such as <c>{pid="1"}</c> and a target prefix are ignored).</summary>

@@ -116,7 +116,7 @@ public sealed class CgroupFinder(string cgroupRoot = "/sys/fs/cgroup", string pr
     }
 
     /// <summary>The container ID a cgroup folder's name stands for (64 hex digits, bare or in a runtime's scope name), or null.</summary>
-    internal static string? ContainerIdOf(string folderName)
+    public static string? ContainerIdOf(string folderName)
     {
         string name = folderName.EndsWith(".scope", StringComparison.Ordinal) ? folderName[..^".scope".Length] : folderName;
         foreach (string prefix in ContainerScopePrefixes)

@@ -1,6 +1,6 @@
 namespace LeakHound.Probes.Cgroups;
 
-/// <summary>Where a memory limit came from, for display ("cgroup v2 memory.max").</summary>
+/// <summary>Where a memory limit came from, for display ("cgroup v2 memory.max of /system.slice/api.service").</summary>
 public sealed record MemoryLimit(double Bytes, string Source);
 
 /// <summary>Finds the memory limit that applies to a process: its cgroup's (v2 or v1, the tightest up the hierarchy), else the machine's memory.</summary>
@@ -39,19 +39,41 @@ public static class MemoryLimits
             {
                 if (Tightest(cgroupRoot, parts[2], "memory.max") is { } v2)
                 {
-                    return new MemoryLimit(v2, "cgroup v2 memory.max");
+                    return new MemoryLimit(v2.Bytes, $"cgroup v2 memory.max of {v2.Where}");
                 }
             }
             else if (parts[1].Split(',').Contains("memory"))
             {
                 if (Tightest(Path.Combine(cgroupRoot, "memory"), parts[2], "memory.limit_in_bytes") is { } v1)
                 {
-                    return new MemoryLimit(v1, "cgroup v1 memory.limit_in_bytes");
+                    return new MemoryLimit(v1.Bytes, $"cgroup v1 memory.limit_in_bytes of {v1.Where}");
                 }
             }
         }
 
         return null;
+    }
+
+    /// <summary>The tightest memory limit of a cgroup and its ancestors, else the machine's memory.</summary>
+    public static MemoryLimit ForCgroup(CgroupLocation cgroup, string procRoot = "/proc")
+    {
+        (string file, string version) = cgroup.Version == 2 ? ("memory.max", "v2") : ("memory.limit_in_bytes", "v1");
+        return cgroup.MemoryFolder is { } folder && MountOf(folder, cgroup.RelativePath) is { } mount && Tightest(mount, cgroup.RelativePath, file) is { } found
+            ? new MemoryLimit(found.Bytes, $"cgroup {version} {file} of {found.Where}")
+            : Machine(procRoot);
+    }
+
+    /// <summary>The tightest <c>pids.max</c> of a cgroup and its ancestors (null when none is set).</summary>
+    public static double? PidsLimit(CgroupLocation cgroup) =>
+        cgroup.PidsFolder is { } folder && MountOf(folder, cgroup.RelativePath) is { } mount ? Tightest(mount, cgroup.RelativePath, "pids.max")?.Bytes : null;
+
+    /// <summary>The hierarchy's mount: the folder less the cgroup's relative path.</summary>
+    private static string? MountOf(string folder, string relativePath)
+    {
+        string relative = relativePath.Trim('/');
+        string trimmed = folder.TrimEnd('/');
+        return relative.Length == 0 ? trimmed
+            : trimmed.EndsWith("/" + relative, StringComparison.Ordinal) ? trimmed[..^(relative.Length + 1)] : null;
     }
 
     /// <summary>The machine's memory (MemTotal).</summary>
@@ -76,17 +98,17 @@ public static class MemoryLimits
         return new MemoryLimit(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes, "machine memory (runtime)");
     }
 
-    /// <summary>The smallest limit from the cgroup up to the root of the hierarchy; null when all are unlimited.</summary>
-    private static double? Tightest(string mount, string cgroupPath, string file)
+    /// <summary>The smallest limit from the cgroup up to the root of the hierarchy, and the cgroup that sets it; null when all are unlimited.</summary>
+    private static (double Bytes, string Where)? Tightest(string mount, string cgroupPath, string file)
     {
-        double? best = null;
+        (double Bytes, string Where)? best = null;
         string relative = cgroupPath.Trim('/');
         while (true)
         {
             string path = relative.Length == 0 ? Path.Combine(mount, file) : Path.Combine(mount, relative, file);
-            if (ReadLimit(path) is { } limit && (best is null || limit < best))
+            if (ReadLimit(path) is { } limit && (best is null || limit < best.Value.Bytes))
             {
-                best = limit;
+                best = (limit, "/" + relative);
             }
 
             if (relative.Length == 0)
