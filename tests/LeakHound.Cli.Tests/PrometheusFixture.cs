@@ -139,6 +139,59 @@ public sealed class PrometheusFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>The containers of a Kubernetes node as cAdvisor and kube-state-metrics name them (see <see cref="Containers"/>).</summary>
+    public static readonly string[] ContainerNames = ["cart", "web", "search"];
+
+    /// <summary>
+    /// A day of three containers' memory as cAdvisor writes it, each life of a container its own series (a new id, name and
+    /// image at every restart), with their limits: <c>cart</c> leaks 2 MiB a minute and is restarted every 5 h 40 min
+    /// (its last life 12 minutes old), its limit in <c>container_spec_memory_limit_bytes</c>; <c>web</c> is a healthy
+    /// sawtooth redeployed every 6 h; <c>search</c> leaks without restarting, and only kube-state-metrics knows its limit
+    /// (cAdvisor's spec says 0, none).
+    /// </summary>
+    private static void Containers(StringBuilder om, Random rng, long start, long end)
+    {
+        const double day = 86_400;
+        om.Append("# TYPE container_memory_working_set_bytes gauge\n");
+        StringBuilder limits = new("# TYPE container_spec_memory_limit_bytes gauge\n");
+        foreach ((string container, double life, double leakPerMinute, double specLimit) in new[]
+                 { ("cart", 5 * 3600 + 40 * 60.0, 2.0, 1073741824.0), ("web", 6 * 3600.0, 0, 1073741824.0), ("search", 2 * day, 1.5, 0) })
+        {
+            // Lives from the newest back to the range's start: cart's newest is 12 minutes old, every other a whole life.
+            List<(double From, double To)> spans = [];
+            for (double to = day, from = day - (container == "cart" ? 12 * 60 : life); to > 0; to = from, from -= life)
+            {
+                spans.Add((Math.Max(0, from), to));
+            }
+
+            spans.Reverse();
+            for (int n = 0; n < spans.Count; n++)
+            {
+                (double from, double to) = spans[n];
+                string id = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes($"{container}-{n}"))).ToLowerInvariant();
+                string labels = $"{{namespace=\"shop\",pod=\"{container}-0\",container=\"{container}\",id=\"/kubepods/burstable/pod-{container}/{id}\",name=\"{id}\",image=\"{container}:{n}\",job=\"kubelet\",instance=\"node-1\"}}";
+                foreach ((double t, double v) in SyntheticSeries.Sawtooth(rng, to - from, StepSeconds, 150e6, 40e6, 900, leakPerMinute * (1 << 20) / 60, 1e6))
+                {
+                    om.Append("container_memory_working_set_bytes").Append(labels).Append(' ').Append(v.ToString("R", CultureInfo.InvariantCulture)).Append(' ')
+                        .Append((start + (long)(from + t)).ToString(CultureInfo.InvariantCulture)).Append('\n');
+                }
+
+                for (double t = from; t < to; t += 240)
+                {
+                    limits.Append("container_spec_memory_limit_bytes").Append(labels).Append(' ').Append(specLimit.ToString("R", CultureInfo.InvariantCulture)).Append(' ')
+                        .Append((start + (long)t).ToString(CultureInfo.InvariantCulture)).Append('\n');
+                }
+            }
+        }
+
+        om.Append(limits);
+        om.Append("# TYPE kube_pod_container_resource_limits gauge\n");
+        for (long t = start; t <= end; t += 240)
+        {
+            om.Append($"kube_pod_container_resource_limits{{namespace=\"shop\",pod=\"search-0\",container=\"search\",resource=\"memory\",unit=\"byte\",job=\"kube-state-metrics\",instance=\"ksm:8080\"}} 2147483648 {t}\n");
+        }
+    }
+
     /// <summary>A day at one point a minute per series; shapes drawn with the same generators as the detector's property tests.</summary>
     private static string Generate(long end)
     {
@@ -184,6 +237,8 @@ public sealed class PrometheusFixture : IAsyncLifetime
                 }
             }
         }
+
+        Containers(om, rng, start, end);
 
         // A request counter on three instances; the first two restart twice (the counter drops to 0).
         om.Append("# TYPE app_requests counter\n");

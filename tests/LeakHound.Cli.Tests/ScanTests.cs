@@ -145,4 +145,50 @@ public sealed class ScanTests(PrometheusFixture prometheus) : IClassFixture<Prom
         Assert.Equal(3, r.ExitCode);
         Assert.Contains("cannot reach Prometheus", r.Stderr);
     }
+
+    /// <summary>
+    /// A Kubernetes user's first scan: cAdvisor's working set of three containers, with no --limit-query. Each life of a
+    /// restarted container is its own series in cAdvisor; the scan joins them. The container that leaks and is
+    /// restarted every few hours (its newest life 12 minutes old, too short to judge alone) is a leak; the healthy one
+    /// redeployed every 6 h is not; limits come from cAdvisor's spec, else from kube-state-metrics.
+    /// </summary>
+    [Fact]
+    public async Task ContainerLives_AreOneSeries_ALeakThatKeepsRestartingIsALeak_AndLimitsAreFoundByTheirNames()
+    {
+        string[] scan = [.. Scan().Select(x => x == "app_memory_bytes" ? "container_memory_working_set_bytes" : x)];
+
+        ProcessResult r = await CliRunner.RunAsync(scan, 120);
+
+        Assert.True(r.ExitCode == 1, r.ToString());
+        Dictionary<string, JsonElement> results = JsonVerdicts.Parse(r.Stdout).Root.GetProperty("results").EnumerateArray()
+            .ToDictionary(x => x.GetProperty("labels").GetProperty("container").GetString()!);
+        Assert.Equal(PrometheusFixture.ContainerNames.Order(), results.Keys.Order());
+        Assert.All(results.Values, x => Assert.False(x.GetProperty("labels").TryGetProperty("id", out _), "a life's runtime labels are not the container's"));
+
+        JsonElement cart = results["cart"].GetProperty("verdict");
+        Assert.True(cart.GetProperty("verdict").GetString() == "leak", cart.ToString());
+        Assert.Contains("until the restart", cart.GetProperty("reason").GetString());
+        Assert.Equal(5, results["cart"].GetProperty("restarts").GetInt32());
+        Assert.InRange(cart.GetProperty("slope_per_second").GetDouble() * 60 / (1 << 20), 1.6, 2.4); // 2 MiB a minute
+        Assert.Equal(1073741824, cart.GetProperty("limit").GetDouble());
+
+        JsonElement web = results["web"].GetProperty("verdict");
+        Assert.NotEqual("leak", web.GetProperty("verdict").GetString());
+        Assert.Equal(3, results["web"].GetProperty("restarts").GetInt32());
+
+        JsonElement search = results["search"].GetProperty("verdict");
+        Assert.Equal("leak", search.GetProperty("verdict").GetString());
+        Assert.Equal(0, results["search"].GetProperty("restarts").GetInt32());
+        Assert.Equal(2147483648, search.GetProperty("limit").GetDouble()); // kube-state-metrics: cAdvisor's spec said 0
+        Assert.Contains("memory limits from container_spec_memory_limit_bytes for 2, kube_pod_container_resource_limits{resource=\"memory\"} for 1 of 3 series", r.Stderr);
+    }
+
+    [Fact]
+    public async Task AMemorySeriesThatCountsPageCache_IsNamedForWhatItIs()
+    {
+        ProcessResult r = await CliRunner.RunAsync(["scan", "--prometheus", prometheus.Url.ToString(), "--query", "container_memory_usage_bytes", "--range", "1h", "--end", prometheus.End.ToString()]);
+
+        Assert.Contains("container_memory_usage_bytes counts page cache", r.Stderr);
+        Assert.Contains("container_memory_working_set_bytes", r.Stderr);
+    }
 }

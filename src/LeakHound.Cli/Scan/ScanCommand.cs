@@ -75,13 +75,20 @@ internal static class ScanCommand
         Stopwatch transfer = new();
         Stopwatch classify = new();
         CounterDrops drops = new();
+        ContainerLives lives = new();
+        if (KubernetesNames.CacheWarning(query) is { } cacheWarning)
+        {
+            Console.Error.WriteLine($"leakhound: {cacheWarning}");
+        }
+
         try
         {
             transfer.Start();
-            await foreach (IReadOnlyList<RangeSeries> page in prometheus.QueryRangeAsync(query, end.AddSeconds(-range), end, TimeSpan.FromSeconds(step), cancel))
+            await foreach (IReadOnlyList<RangeSeries> read in prometheus.QueryRangeAsync(query, end.AddSeconds(-range), end, TimeSpan.FromSeconds(step), cancel))
             {
                 transfer.Stop();
                 classify.Start();
+                (IReadOnlyList<RangeSeries> page, IReadOnlyList<(string Key, double T)> restarts) = lives.Join(read);
                 foreach (RangeSeries series in page)
                 {
                     labels.TryAdd(series.Key, series with { T = [], V = [] });
@@ -89,6 +96,11 @@ internal static class ScanCommand
                 }
 
                 classifier.Feed([.. page.Select(p => (p.Key, p.T, p.V))]);
+                foreach ((string key, double t) in restarts)
+                {
+                    classifier.MarkRestart(key, t); // a time: the points before it are fed already or come with it
+                }
+
                 classify.Stop();
                 transfer.Start();
             }
@@ -108,7 +120,12 @@ internal static class ScanCommand
         await WarnAboutCountersAsync(prometheus, query, labels, drops, cancel);
 
         Func<string, double?> limitFor = _ => fixedLimit;
-        if (parse.GetValue(LimitQuery) is { } limitQuery)
+        if (fixedLimit is null && parse.GetValue(LimitQuery) is null && KubernetesNames.IsContainerMemory(query))
+        {
+            (limitFor, string found) = await KubernetesNames.FindLimitsAsync(prometheus, labels, end, cancel);
+            Console.Error.WriteLine($"leakhound: {found}");
+        }
+        else if (parse.GetValue(LimitQuery) is { } limitQuery)
         {
             try
             {
@@ -152,7 +169,7 @@ internal static class ScanCommand
         ExitCode code = leaks.Count > 0 ? ExitCode.Leak : ExitCode.NoLeak;
         if (json)
         {
-            WriteJson(query, range, step, ranked, labels, code, classifier.PointCount, prometheus.Requests, transfer.Elapsed, classify.Elapsed);
+            WriteJson(query, range, step, ranked, labels, lives.Restarts, code, classifier.PointCount, prometheus.Requests, transfer.Elapsed, classify.Elapsed);
         }
         else
         {
@@ -180,9 +197,10 @@ internal static class ScanCommand
         {
             foreach ((RangeSeries series, _) in leaks.Take(50))
             {
-                await foreach (IReadOnlyList<RangeSeries> page in prometheus.QueryRangeAsync(series.Selector, start, end, TimeSpan.FromSeconds(step), cancel))
+                ContainerLives lives = new(); // a container's selector matches each of its lives: one series again
+                await foreach (IReadOnlyList<RangeSeries> read in prometheus.QueryRangeAsync(series.Selector, start, end, TimeSpan.FromSeconds(step), cancel))
                 {
-                    foreach (RangeSeries s in page)
+                    foreach (RangeSeries s in lives.Join(read).Page)
                     {
                         samples.AddRange(s.T.Select((t, i) => (t - start.ToUnixTimeSeconds(), series.Key, s.V[i])));
                     }
@@ -302,7 +320,7 @@ internal static class ScanCommand
     }
 
     private static void WriteJson(string query, double range, double step, IReadOnlyList<SeriesVerdict> ranked, Dictionary<string, RangeSeries> labels,
-        ExitCode code, long points, int requests, TimeSpan transfer, TimeSpan classify)
+        IReadOnlyDictionary<string, int> restarts, ExitCode code, long points, int requests, TimeSpan transfer, TimeSpan classify)
     {
         JsonStdout.Write(w =>
         {
@@ -329,6 +347,7 @@ internal static class ScanCommand
                 }
 
                 w.WriteEndObject();
+                w.WriteNumber("restarts", restarts.GetValueOrDefault(v.Series));
                 w.WritePropertyName("verdict");
                 VerdictJson.Write(w, v);
                 w.WriteEndObject();

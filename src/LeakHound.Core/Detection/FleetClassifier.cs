@@ -29,6 +29,9 @@ public sealed class FleetClassifier(DetectorOptions options)
         });
     }
 
+    /// <summary>The process behind a series was replaced at <paramref name="t"/> (a container's next life): it is judged from there.</summary>
+    public void MarkRestart(string key, double t) => _detectors.GetOrAdd(SeriesKey.Of(key))?.MarkRestart(t);
+
     /// <summary>
     /// Every series' final verdict (times relative to its first point), leaks first: most confident, then fastest
     /// relative to its level. Each series is measured against its own limit (a fleet's series are of many targets).

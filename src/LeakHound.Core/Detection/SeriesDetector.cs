@@ -24,6 +24,10 @@ public sealed class SeriesDetector
     private SeriesVerdict? _current;
     private double? _knownRestart;
 
+    /// <summary>The restarts told before the latest (oldest first, a few kept): where each earlier life began.</summary>
+    private readonly Queue<double> _earlierRestarts = new();
+    private const int EarlierRestartsKept = 16;
+
     private readonly bool _online;
     private readonly bool _mayBeCount;
 
@@ -124,7 +128,17 @@ public sealed class SeriesDetector
             return; // nothing before it to set apart
         }
 
-        _knownRestart = Math.Max(_knownRestart ?? double.MinValue, t - _origin);
+        double at = t - _origin;
+        if (_knownRestart is { } latest && at > latest)
+        {
+            _earlierRestarts.Enqueue(latest);
+            if (_earlierRestarts.Count > EarlierRestartsKept)
+            {
+                _earlierRestarts.Dequeue();
+            }
+        }
+
+        _knownRestart = Math.Max(_knownRestart ?? double.MinValue, at);
         _current = null;
     }
 
@@ -227,6 +241,18 @@ public sealed class SeriesDetector
                 verdict = Verdict.Insufficient;
                 reason = $"leak-like rise, not yet held over {_options.ConfirmAssessments} assessments ({assessment.Reason})";
             }
+            else if (verdict == Verdict.Insufficient && restart is { } rs && first > 0 && !assessment.Vetoed && assessment.Stop is null
+                && LeakBefore(all[..first], traits) is { } before && RisesAgain(buckets, before.Slope))
+            {
+                // What the live detector does (a declared leak stands until the new process shows otherwise), for a range
+                // judged at once: a process that leaked until it restarted, and whose floor climbs again, still leaks
+                // (a service OOM-killed and restarted every hour is never long enough in one life to be judged alone).
+                verdict = Verdict.Leak;
+                reason = $"leaked at {traits.Rate(before.Slope)} until the restart at t={_origin + rs:0.#}s, and its floor rises again since";
+                double floorNow = assessment.Floor.Y.Length > 0 ? assessment.Floor.Y[^1] : buckets[^1].Min;
+                double floorAt = assessment.Floor.X.Length > 0 ? assessment.Floor.X[^1] : buckets[^1].TMin;
+                assessment = assessment with { Trend = before with { Intercept = floorNow - before.Slope * floorAt } };
+            }
 
             return OnSampleClock(Verdicted(verdict, reason, assessment, buckets, latest, restart));
         }
@@ -325,6 +351,52 @@ public sealed class SeriesDetector
         }
 
         return (start, at, floor);
+    }
+
+    /// <summary>The trend of a leak in the history before a restart (its own latest life, held as a leak is offline), or null.</summary>
+    private TrendEstimate? LeakBefore(ReadOnlySpan<Bucket> before, SeriesTraits traits)
+    {
+        if (before.Length < _options.MinTrendPoints)
+        {
+            return null;
+        }
+
+        // Where that life began: the restart told before the latest, else one seen in its floor. (A floor of lives each
+        // under a sawtooth can be one level per life: the restarts are its only "cycles", and no fall is seen in it.)
+        double? began = _earlierRestarts.Count > 0 && _earlierRestarts.Max() < before[^1].TLast ? _earlierRestarts.Max() : null;
+        if (began is null)
+        {
+            Floor floor = FloorExtractor.Extract(before, traits.MayBeCount);
+            began = Segments.LatestRestart(floor, ShapeChecks.Noise(floor.Y));
+        }
+
+        int start = began is { } at ? Math.Min(FirstBucketFrom(before, at), before.Length - 1) : 0;
+        ReadOnlySpan<Bucket> life = before[start..];
+        double span = life[^1].TLast - life[0].TFirst;
+        if (life.Length < _options.MinTrendPoints || span < _options.MinSpanSeconds)
+        {
+            return null;
+        }
+
+        Assessment judged = AssessWindows(life, span, traits);
+        return judged.Verdict == Verdict.Leak && LeakHeldBefore(life, traits) ? judged.Trend : null;
+    }
+
+    /// <summary>
+    /// The new life's floor keeps pace with the leak before it: its lowest point over its second half stands at least
+    /// half of what the old rate predicts above where it started (a GC ramp rises too, but its next cycle falls back).
+    /// </summary>
+    private static bool RisesAgain(ReadOnlySpan<Bucket> life, double slope)
+    {
+        double start = life[0].Min;
+        double middle = (life[0].TFirst + life[^1].TLast) / 2;
+        double low = double.PositiveInfinity;
+        foreach (Bucket b in life)
+        {
+            low = b.TFirst >= middle ? Math.Min(low, b.Min) : low;
+        }
+
+        return double.IsFinite(low) && low - start >= 0.5 * slope * (middle - life[0].TFirst);
     }
 
     /// <summary>Offline confirmation: the history without its last one, two … buckets was judged a leak too.</summary>
