@@ -53,11 +53,11 @@ public sealed class CgroupWatchTests
         string file = Path.Combine(Path.GetTempPath(), $"{cgroup.Name}.bin");
         try
         {
-            // 20 MiB/s appended, and the whole file read back twice each time (a second read makes its pages active):
-            // the page cache and the working set climb; the process's own memory does not.
+            // 2 MiB appended every 0.1 s and read back twice (a second read makes the pages active): the page cache and
+            // the working set climb steadily; the process's own memory does not.
             using Process writer = cgroup.Start(
-                $"perl -e 'open(my $w, \">>\", \"{file}\"); my $chunk = \"y\" x (1 << 20); for (1..200) {{ print $w $chunk for 1..2; $w->flush; "
-                + $"for (1..2) {{ open(my $r, \"<\", \"{file}\"); 1 while read($r, my $buf, 1 << 20); close $r }} select(undef, undef, undef, 0.1) }} sleep 60'");
+                $"perl -e 'open(my $w, \">>\", \"{file}\"); open(my $r, \"<\", \"{file}\"); my $chunk = \"y\" x (1 << 20); for my $i (0..199) {{ print $w $chunk for 1..2; $w->flush; "
+                + "for (1..2) { seek($r, $i * 2 * (1 << 20), 0); read($r, my $buf, 1 << 20) for 1..2 } select(undef, undef, undef, 0.1) } sleep 60'");
 
             ProcessResult r = await CliRunner.RunAsync(Watch(cgroup.Name, 14), 60);
 
@@ -66,7 +66,7 @@ public sealed class CgroupWatchTests
             Assert.All(json.Root.GetProperty("verdicts").EnumerateArray().Where(v => !v.GetProperty("series").GetString()!.Contains('{')),
                 v => Assert.True(v.GetProperty("verdict").GetString() != "leak", $"{v.GetProperty("series")}: {v.GetProperty("reason")}"));
             JsonElement workingSet = json.Series("working_set");
-            Assert.Contains("only because of page cache", workingSet.GetProperty("reason").GetString());
+            Assert.True(workingSet.GetProperty("reason").GetString()!.Contains("only because of page cache", StringComparison.Ordinal), workingSet.ToString());
             Assert.True(workingSet.GetProperty("time_to_limit_seconds").GetDouble() > 0, "the working set's time to the limit is still told");
             Assert.Equal(2048 * Mib, workingSet.GetProperty("limit").GetDouble());
             Assert.Equal(0, r.ExitCode);
@@ -82,7 +82,9 @@ public sealed class CgroupWatchTests
     {
         Assert.True(TestCgroup.Available, "needs root and the cgroup v1 memory controller (platform facts)");
         using TestCgroup cgroup = new();
-        Task<ProcessResult> watching = CliRunner.RunAsync(Watch(cgroup.Name, 40), 90);
+        string store = StoreHistory.NewStore();
+        string report = Path.Combine(Path.GetTempPath(), $"{cgroup.Name}.html");
+        Task<ProcessResult> watching = CliRunner.RunAsync([.. Watch(cgroup.Name, 40).Where(a => a != "--no-store"), "--store", store, "--report", report], 90);
         await Task.Delay(1500); // the watch has begun, on an empty cgroup
         for (int run = 0; run < 4; run++)
         {
@@ -103,6 +105,12 @@ public sealed class CgroupWatchTests
         Assert.Equal(3, System.Text.RegularExpressions.Regex.Count(r.Stderr, "restarted at t="));
         Assert.Equal("leak", json.Verdict("cgroup_anon"));
         Assert.Equal(1, r.ExitCode);
+
+        // The history and the report carry the same three restarts.
+        JsonElement watch = Assert.Single(await StoreHistory.History(store));
+        Assert.Equal(3, watch.GetProperty("restarts").GetArrayLength());
+        Assert.Equal(3, File.ReadAllText(report).Split("\"kind\":\"restart\"").Length - 1);
+        File.Delete(report);
     }
 
     /// <summary><c>watch --pid</c> and <c>run</c> take the limit of the target's own cgroup, not the watcher's.</summary>
