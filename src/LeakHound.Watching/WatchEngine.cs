@@ -319,7 +319,10 @@ public sealed class WatchEngine
     {
         // A cgroup is killed when its working set reaches the limit: that is the series its projection rests on.
         bool projects = target.Cgroup is null ? key.IsTreeLevel : key.Signal == Core.Signals.PageCache.WorkingSet && key.IsTreeLevel;
-        if (target.Projection is null && projects && now.Verdict == Verdict.Leak && now.TimeToLimitSeconds is { } ttl)
+        // After a restart, only once the new process has been watched for the minimum span: a projection then rests on
+        // its own rise, not on the old process's peak.
+        bool ownLife = now.RestartedAtSeconds is not { } restarted || t - restarted >= target.Detectors.Options.MinSpanSeconds;
+        if (target.Projection is null && projects && ownLife && now.Verdict == Verdict.Leak && now.TimeToLimitSeconds is { } ttl)
         {
             target.Projection = (key.Name, t, t + ttl);
         }

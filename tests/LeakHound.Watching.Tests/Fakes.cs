@@ -54,6 +54,8 @@ internal sealed class RecordingSink : IWatchSink
 
     public List<string> Notices { get; } = [];
 
+    public List<TimelineMark> Marks { get; } = [];
+
     public WatchResult? Result { get; private set; }
 
     public Func<WatchEngine, bool> Hold { get; init; } = _ => false;
@@ -71,6 +73,8 @@ internal sealed class RecordingSink : IWatchSink
     }
 
     public void OnNotice(string message) => Notices.Add(message);
+
+    public void OnMark(WatchEngine watch, TimelineMark mark) => Marks.Add(mark);
 
     public void OnTargetExited(WatchTarget target) => Events.Add($"exited {target.Label}");
 

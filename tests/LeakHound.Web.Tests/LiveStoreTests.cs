@@ -6,6 +6,18 @@ namespace LeakHound.Web.Tests;
 public sealed class LiveStoreTests
 {
     [Fact]
+    public void ARestartDuringTheWatch_IsOnTheDashboardsTimeLine()
+    {
+        LiveStore store = new();
+        LiveStoreSink sink = new(store);
+
+        ((Watching.IWatchSink)sink).OnMark(null!, new Core.Series.TimelineMark(42, Core.Series.TimelineMark.Restart, 0));
+
+        Core.Series.TimelineMark mark = Assert.Single(store.Read().Marks);
+        Assert.Equal((42.0, "restart"), (mark.T, mark.Kind));
+    }
+
+    [Fact]
     public void Points_AreBoundedPerSeries_KeepingTheNewest()
     {
         LiveStore store = Stores.Leaking(out _, rounds: LiveStore.PointsPerSeries + 500);
