@@ -12,6 +12,7 @@ root.Subcommands.Add(ReportCommand.Create());
 root.Subcommands.Add(HistoryCommand.Create());
 root.Subcommands.Add(DemoCommand.Create());
 root.Subcommands.Add(HeapDiffCommand.Create());
+root.Subcommands.Add(ExplainCommand.Create());
 root.Subcommands.Add(LeakHound.Cli.Soak.SoakCommand.Create());
 root.Subcommands.Add(LeakHound.Cli.Scan.ScanCommand.Create());
 root.Subcommands.Add(DemoTargetCommand.Create());
@@ -61,7 +62,7 @@ catch (LeakHound.Reporting.ReportException e)
 }
 
 // System.CommandLine names the .NET type a value failed to convert to; people know numbers, not System.Int32.
-static string Friendly(string message) => message
+static string Friendly(string message) => System.Text.RegularExpressions.Regex.Replace(message, @"as expected type 'System\.Nullable`1\[+(System\.\w+)[^']*'", "as expected type '$1'")
     .Replace("as expected type 'System.Int32'", "as a whole number", StringComparison.Ordinal)
     .Replace("as expected type 'System.Int64'", "as a whole number", StringComparison.Ordinal)
     .Replace("as expected type 'System.Double'", "as a number", StringComparison.Ordinal);

@@ -17,7 +17,7 @@ internal sealed class JsonVerdicts(JsonDocument doc)
         SchemaCheck.Assert(stdout, command switch
         {
             "analyze" => "analysis",
-            "compare" or "scan" or "heapdiff" or "history" => command,
+            "compare" or "scan" or "heapdiff" or "history" or "explain" => command,
             "soak" when doc.RootElement.TryGetProperty("growth", out _) => "iterations",
             _ => "result",
         });

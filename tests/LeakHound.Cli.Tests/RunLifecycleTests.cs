@@ -144,10 +144,13 @@ public sealed class RunLifecycleTests
         Assert.InRange(json.Root.GetProperty("targets")[0].GetProperty("exited_at_seconds").GetDouble(), 0.5, 10);
     }
 
-    [Fact]
-    public async Task NonNumericPid_SaysWhatIsExpected_NotADotNetType()
+    [Theory]
+    [InlineData("watch")]
+    [InlineData("explain")]
+    public async Task NonNumericPid_SaysWhatIsExpected_NotADotNetType(string command)
     {
-        ProcessResult r = await CliRunner.RunAsync("watch", "--pid", "abc");
+        // The commands' own checks (what to watch or explain) must not read a value that did not parse.
+        ProcessResult r = await CliRunner.RunAsync(command, "--pid", "abc");
 
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("'abc'", r.Stderr);

@@ -40,6 +40,12 @@ internal static class HeapDiffCommand
         if (!Directory.Exists(dir)) { throw new LeakHoundException($"--dump-dir: '{dir}' is not a folder"); }
         if (!Directory.Exists($"/proc/{pid}")) { throw new LeakHoundException($"no process with PID {pid}", ExitCode.Target); }
 
+        return await RunAsync(pid, interval, count, top, json, dir, cancel);
+    }
+
+    /// <summary>The heap diff of a .NET process, shown or as JSON; the exit code (1: a type grows).</summary>
+    internal static async Task<int> RunAsync(int pid, double interval, int count, int top, bool json, string dir, CancellationToken cancel)
+    {
         IAnsiConsole human = HumanConsole.Create(json);
         HeapDiffResult result = await HeapDiffRunner.RunAsync(pid, interval, count, top, dir, message => human.MarkupLine(Markup.Escape(message)), cancel);
         if (json)

@@ -25,7 +25,8 @@ internal static class WatchCommand
         WatchOptions.AddTo(command);
         command.Validators.Add(result =>
         {
-            int given = (result.GetValue(Pids) is { Length: > 0 } ? 1 : 0) + new[] { CgroupPath, Unit, Container }.Count(o => result.GetValue(o) is not null);
+            // Which were given, not their values: a value that does not parse (--pid abc) is its own error.
+            int given = new Option[] { Pids, CgroupPath, Unit, Container }.Count(o => result.GetResult(o) is { Implicit: false });
             if (given != 1)
             {
                 result.AddError("give what to watch: --pid N (repeatable), or one of --cgroup PATH, --unit NAME, --container ID");

@@ -1,0 +1,82 @@
+using System.Text.Json;
+
+namespace LeakHound.Probes.Go;
+
+/// <summary><c>explain --format json</c> of a Go program (<c>docs/schema</c>, <c>$defs/explain</c>): the goroutine stacks and heap sites that grew.</summary>
+public static class GoExplanationJson
+{
+    public static void Write(Utf8JsonWriter w, GoExplanation e)
+    {
+        w.WriteStartObject();
+        w.WriteString("command", "explain");
+        w.WriteString("runtime", "go");
+        w.WriteString("mechanism", "net/http/pprof: goroutine?debug=2 and heap?gc=1");
+        if (e.Pid is { } p) { w.WriteNumber("pid", p); } else { w.WriteNull("pid"); }
+        w.WriteString("pprof_url", e.Pprof.AbsoluteUri);
+        w.WriteNumber("snapshots", e.Dumps.Count);
+        w.WriteNumber("duration_seconds", Math.Round(e.Dumps[^1].T - e.Dumps[0].T, 3));
+        w.WriteStartArray("goroutines");
+        foreach ((_, IReadOnlyList<GoroutineStack> stacks) in e.Dumps)
+        {
+            w.WriteNumberValue(stacks.Sum(s => s.Count));
+        }
+
+        w.WriteEndArray();
+        w.WriteStartArray("growing");
+        foreach (GoroutineGrowth g in e.Goroutines)
+        {
+            w.WriteStartObject();
+            w.WriteString("kind", "goroutine stack");
+            w.WriteString("what", g.Stack.Blocked?.Function ?? "?");
+            w.WriteString("where", g.Stack.Blocked?.Location ?? "?");
+            w.WriteString("state", g.Stack.State);
+            if (g.Stack.CreatedBy is { } c) { w.WriteString("created_by", c.ToString()); } else { w.WriteNull("created_by"); }
+            Numbers(w, "counts", g.Counts.Select(n => (long)n));
+            w.WriteNumber("growth", g.Growth);
+            w.WriteNumber("per_second", Math.Round(g.PerSecond, 4));
+            Frames(w, g.Stack.Frames);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteStartArray("heap_growing");
+        foreach (HeapGrowth g in e.Heap)
+        {
+            w.WriteStartObject();
+            w.WriteString("kind", "heap allocation site");
+            w.WriteString("what", g.Site.AllocatedAt?.Function ?? "?");
+            w.WriteString("where", g.Site.AllocatedAt?.Location ?? "?");
+            Numbers(w, "inuse_bytes", g.Bytes);
+            Numbers(w, "inuse_objects", g.Objects);
+            w.WriteNumber("growth_bytes", g.Growth);
+            w.WriteNumber("bytes_per_second", Math.Round(g.BytesPerSecond, 1));
+            Frames(w, g.Site.Stack);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    private static void Numbers(Utf8JsonWriter w, string name, IEnumerable<long> values)
+    {
+        w.WriteStartArray(name);
+        foreach (long v in values)
+        {
+            w.WriteNumberValue(v);
+        }
+
+        w.WriteEndArray();
+    }
+
+    private static void Frames(Utf8JsonWriter w, IReadOnlyList<GoFrame> frames)
+    {
+        w.WriteStartArray("stack");
+        foreach (GoFrame f in frames)
+        {
+            w.WriteStringValue(f.ToString());
+        }
+
+        w.WriteEndArray();
+    }
+}

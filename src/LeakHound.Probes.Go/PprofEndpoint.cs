@@ -1,0 +1,82 @@
+using System.Net;
+
+namespace LeakHound.Probes.Go;
+
+/// <summary>
+/// A Go program's <c>net/http/pprof</c> endpoint (<c>http://127.0.0.1:PORT/debug/pprof</c>): its goroutine dump, read
+/// with a timeout and a size bound. Every way it fails is a <see cref="PprofException"/> of one line.
+/// </summary>
+public sealed class PprofEndpoint : IDisposable
+{
+    /// <summary>Most bytes of a dump read: Go caps debug=2 at 64 MB itself.</summary>
+    public const int MaxDumpBytes = 80 << 20;
+
+    private readonly HttpClient _http;
+
+    public PprofEndpoint(Uri baseUrl, TimeSpan timeout)
+    {
+        BaseUrl = baseUrl.AbsoluteUri.EndsWith('/') ? baseUrl : new Uri(baseUrl.AbsoluteUri + "/");
+        _http = new HttpClient { Timeout = timeout, MaxResponseContentBufferSize = MaxDumpBytes };
+    }
+
+    public Uri BaseUrl { get; }
+
+    /// <summary>The goroutines now, grouped by stack.</summary>
+    /// <exception cref="PprofException">Unreachable, not found, too big, or not a goroutine dump.</exception>
+    public async Task<IReadOnlyList<GoroutineStack>> GoroutinesAsync(CancellationToken cancel)
+    {
+        Uri url = new(BaseUrl, "goroutine?debug=2");
+        byte[] body = await GetAsync(url, "goroutine profile", cancel);
+        return Parsed(url, () => GoroutineDump.Parse(System.Text.Encoding.UTF8.GetString(body)));
+    }
+
+    /// <summary>What the heap holds per allocation stack, after a garbage collection (<c>heap?gc=1</c>).</summary>
+    /// <exception cref="PprofException">Unreachable, not found, too big, or not a heap profile.</exception>
+    public async Task<IReadOnlyList<HeapSite>> HeapAsync(CancellationToken cancel)
+    {
+        Uri url = new(BaseUrl, "heap?gc=1");
+        byte[] body = await GetAsync(url, "heap profile", cancel);
+        return Parsed(url, () => HeapProfile.Parse(body));
+    }
+
+    private static T Parsed<T>(Uri url, Func<T> parse)
+    {
+        try
+        {
+            return parse();
+        }
+        catch (PprofException e)
+        {
+            throw new PprofException($"{url}: {e.Message}");
+        }
+    }
+
+    private async Task<byte[]> GetAsync(Uri url, string what, CancellationToken cancel)
+    {
+        try
+        {
+            using HttpResponseMessage response = await _http.GetAsync(url, cancel);
+            if (response.StatusCode == HttpStatusCode.NotFound)
+            {
+                throw new PprofException($"{url}: 404 — no {what} there (is net/http/pprof imported, and is the URL its /debug/pprof?)");
+            }
+
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new PprofException($"{url}: HTTP {(int)response.StatusCode} {response.ReasonPhrase}");
+            }
+
+            return await response.Content.ReadAsByteArrayAsync(cancel);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new PprofException($"cannot reach {url}: {Core.Text.OneLine.Of(e.Message)}");
+        }
+        catch (TaskCanceledException) when (!cancel.IsCancellationRequested)
+        {
+            throw new PprofException($"{url}: no answer within {_http.Timeout.TotalSeconds:0.#}s");
+        }
+    }
+
+    public void Dispose() => _http.Dispose();
+}

@@ -1,0 +1,167 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace LeakHound.Cli.Tests;
+
+/// <summary>The reconnect service of tests/fixtures/go built once with Debian's Go, for the explain tests.</summary>
+public sealed class GoReconnectFixture : IAsyncLifetime
+{
+    public string Binary { get; } = Path.Combine(Path.GetTempPath(), $"leakhound-go-reconnect-{Guid.NewGuid():N}");
+
+    public async Task InitializeAsync()
+    {
+        string cache = Path.Combine(Path.GetTempPath(), "leakhound-go-cache");
+        ProcessStartInfo build = new("go", ["build", "-o", Binary, "main.go"])
+        {
+            WorkingDirectory = CliRunner.Fixture("go/reconnect"),
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+        };
+        build.Environment["GOCACHE"] = cache;
+        build.Environment["GOPATH"] = Path.Combine(cache, "gopath");
+        build.Environment["GO111MODULE"] = "off";
+        ProcessResult built = await ChildProcess.CompleteAsync(Process.Start(build)!, "go build", 180);
+        Assert.True(built.ExitCode == 0, $"go build failed: {built}");
+    }
+
+    /// <summary>Starts the service (leak or fixed), reconnecting every <paramref name="everyMs"/> ms, on a free port; ends by itself after 30 s.</summary>
+    public async Task<(Process Service, int Port)> StartAsync(string mode, int everyMs = 50)
+    {
+        int port = Repo.FreePort();
+        Process service = Process.Start(new ProcessStartInfo(Binary, [port.ToString(), mode, everyMs.ToString(), "30"])
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+        })!;
+        string? first = await service.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.Equal("listening", first);
+        return (service, port);
+    }
+
+    public Task DisposeAsync()
+    {
+        File.Delete(Binary);
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>
+/// <c>explain</c> of a Go program through its net/http/pprof: the goroutine started on every reconnect and never
+/// stopped is named by the function it waits in, who started it and its growth per second; the fixed twin shows
+/// nothing; every way the endpoint can fail is one line and exit 3.
+/// </summary>
+public sealed class ExplainGoTests(GoReconnectFixture go) : IClassFixture<GoReconnectFixture>
+{
+    private static void Stop(Process p)
+    {
+        if (!p.HasExited)
+        {
+            p.Kill();
+        }
+
+        p.WaitForExit();
+        p.Dispose();
+    }
+
+    [Fact]
+    public async Task TheReconnectLeak_IsNamedByItsStack_AndItsRate()
+    {
+        (Process service, int port) = await go.StartAsync("leak", everyMs: 50);
+        try
+        {
+            ProcessResult r = await CliRunner.RunAsync(["explain", "--pprof-url", $"http://127.0.0.1:{port}/debug/pprof", "--for", "3s", "--snapshots", "3", "--format", "json"], 60);
+
+            Assert.True(r.ExitCode == 1, r.ToString());
+            JsonElement root = JsonVerdicts.Parse(r.Stdout).Root;
+            JsonElement top = root.GetProperty("growing")[0];
+            Assert.Equal("main.handleConfirms", top.GetProperty("what").GetString());
+            Assert.Contains(top.GetProperty("where").GetString(), new[] { "main.go:26", "main.go:27" }); // the select, or its first case (Go versions differ)
+            Assert.Equal("select", top.GetProperty("state").GetString());
+            Assert.StartsWith("main.reconnect (main.go:", top.GetProperty("created_by").GetString());
+            Assert.InRange(top.GetProperty("per_second").GetDouble(), 10, 25); // one per 50 ms reconnect
+            Assert.Equal(1, root.GetProperty("growing").GetArrayLength());
+
+            // Each reconnect's 1 MiB buffer is kept: the heap site that allocates it grows.
+            JsonElement heap = root.GetProperty("heap_growing")[0];
+            Assert.Equal("main.reconnect", heap.GetProperty("what").GetString());
+            Assert.Equal("main.go:41", heap.GetProperty("where").GetString());
+            Assert.InRange(heap.GetProperty("bytes_per_second").GetDouble(), 5 << 20, 40 << 20); // 20 MiB/s, sampled
+        }
+        finally
+        {
+            Stop(service);
+        }
+    }
+
+    [Fact]
+    public async Task TheFixedTwin_ShowsNoGrowingStack()
+    {
+        (Process service, int port) = await go.StartAsync("fixed", everyMs: 50);
+        try
+        {
+            ProcessResult r = await CliRunner.RunAsync(["explain", "--pprof-url", $"http://127.0.0.1:{port}/debug/pprof/", "--for", "3s", "--snapshots", "3", "--format", "json"], 60);
+
+            Assert.True(r.ExitCode == 0, r.ToString());
+            Assert.Equal(0, JsonVerdicts.Parse(r.Stdout).Root.GetProperty("growing").GetArrayLength());
+            Assert.Equal(0, JsonVerdicts.Parse(r.Stdout).Root.GetProperty("heap_growing").GetArrayLength());
+        }
+        finally
+        {
+            Stop(service);
+        }
+    }
+
+    [Fact]
+    public async Task ByPid_ThePprofIsFoundAmongItsListeningPorts()
+    {
+        (Process service, _) = await go.StartAsync("leak", everyMs: 50);
+        try
+        {
+            ProcessResult r = await CliRunner.RunAsync(["explain", "--pid", service.Id.ToString(), "--for", "2s", "--snapshots", "2"], 60);
+
+            Assert.True(r.ExitCode == 1, r.ToString());
+            Assert.Contains("main.handleConfirms", r.Stdout);
+        }
+        finally
+        {
+            Stop(service);
+        }
+    }
+
+    [Fact]
+    public async Task EndpointsThatFail_AreOneLine_AndExit3()
+    {
+        (Process service, int port) = await go.StartAsync("fixed");
+        int html = Repo.FreePort();
+        using Process page = Process.Start(new ProcessStartInfo("node", ["-e",
+            $"const s = require('http').createServer((q, r) => r.end('<html>hello</html>')).listen({html}, '127.0.0.1', () => console.log('up')); setTimeout(() => s.close(), 30000).unref(); setTimeout(() => process.exit(0), 30000)"])
+        { UseShellExecute = false, RedirectStandardOutput = true })!;
+        using Process sleeper = Process.Start(new ProcessStartInfo("sleep", "30") { UseShellExecute = false })!;
+        try
+        {
+            Assert.Equal("up", await page.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(20)));
+            (string[] Args, string Message)[] cases =
+            [
+                (["--pprof-url", $"http://127.0.0.1:{port}/no/such/"], "404"),
+                (["--pprof-url", $"http://127.0.0.1:{html}/debug/pprof"], "not a Go goroutine dump"),
+                (["--pprof-url", $"http://127.0.0.1:{Repo.FreePort()}/debug/pprof"], "cannot reach"),
+                (["--pid", sleeper.Id.ToString()], "is not a .NET process and serves no net/http/pprof"),
+            ];
+            foreach ((string[] args, string message) in cases)
+            {
+                ProcessResult r = await CliRunner.RunAsync(["explain", .. args, "--for", "1s", "--snapshots", "2"], 60);
+
+                Assert.True(r.ExitCode == 3, r.ToString());
+                Assert.Contains(message, Assert.Single(r.Stderr.Trim().Split('\n')));
+            }
+        }
+        finally
+        {
+            Stop(service);
+            page.Kill();
+            sleeper.Kill();
+        }
+    }
+}
