@@ -4,7 +4,7 @@ using LeakHound.Bench.Sampling;
 using LeakHound.Bench.Scrape;
 using LeakHound.Bench.Throughput;
 
-// dotnet run -c Release --project bench/LeakHound.Bench -- [detection|sampling|throughput|scrape|heap|twins|hosting|scan|scan-http|all|fuzz [N]]
+// dotnet run -c Release --project bench/LeakHound.Bench -- [detection|sampling|throughput|scrape|heap|go|twins|hosting|scan|scan-http|all|fuzz [N]]
 // Prints Markdown for docs/benchmarks.md; every comparison is measured in this same run.
 string what = args.Length > 0 ? args[0] : "all";
 if (what == "heap-target")
@@ -65,6 +65,12 @@ if (what is "heap" or "all")
 {
     Console.WriteLine("## Heap snapshot cost");
     Console.WriteLine(LeakHound.Bench.Heap.HeapSnapshotBenchmark.Run([100, 1000]));
+}
+
+if (what is "go" or "all")
+{
+    Console.WriteLine("## Go: goroutine dump and heap profile");
+    Console.WriteLine(LeakHound.Bench.Go.GoProfileBenchmark.Run(args.Length > 1 ? int.Parse(args[1]) : 10_000));
 }
 
 if (what is "twins" or "all")
