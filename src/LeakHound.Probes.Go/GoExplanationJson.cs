@@ -5,10 +5,21 @@ namespace LeakHound.Probes.Go;
 /// <summary><c>explain --format json</c> of a Go program (<c>docs/schema</c>, <c>$defs/explain</c>): the goroutine stacks and heap sites that grew.</summary>
 public static class GoExplanationJson
 {
-    public static void Write(Utf8JsonWriter w, GoExplanation e)
+    /// <param name="w">Where to write.</param>
+    /// <param name="e">The explanation.</param>
+    /// <param name="startedAtSeconds">In a watch's result: when on its time line the explanation began (no <c>command</c> then).</param>
+    public static void Write(Utf8JsonWriter w, GoExplanation e, double? startedAtSeconds = null)
     {
         w.WriteStartObject();
-        w.WriteString("command", "explain");
+        if (startedAtSeconds is { } started)
+        {
+            w.WriteNumber("started_at_seconds", Math.Round(started, 3));
+        }
+        else
+        {
+            w.WriteString("command", "explain");
+        }
+
         w.WriteString("runtime", "go");
         w.WriteString("mechanism", "net/http/pprof: goroutine?debug=2 and heap?gc=1");
         if (e.Pid is { } p) { w.WriteNumber("pid", p); } else { w.WriteNull("pid"); }

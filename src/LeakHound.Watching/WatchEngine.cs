@@ -52,6 +52,7 @@ public sealed class WatchEngine
         _time = time ?? TimeProvider.System;
         Settings = settings;
         HeapDiffs = new HeapDiffs(this);
+        GoExplanations = new GoExplanations(this);
     }
 
     public IReadOnlyList<WatchTarget> Targets => _targets;
@@ -60,6 +61,9 @@ public sealed class WatchEngine
 
     /// <summary>Heap diffs of .NET targets taken during this watch (a rule's action, <c>--heapdiff-on-leak</c>).</summary>
     public HeapDiffs HeapDiffs { get; }
+
+    /// <summary>Explanations of Go targets taken during this watch (<c>--explain-on-leak</c> with <c>--pprof-url</c>).</summary>
+    public GoExplanations GoExplanations { get; }
 
     /// <summary>Where this watch's time line starts: after the last stored sample when a watch is resumed.</summary>
     public double StartAt { get; init; }
@@ -130,9 +134,10 @@ public sealed class WatchEngine
         }
 
         IReadOnlyDictionary<WatchTarget, HeapDiffOutcome> diffs = await HeapDiffs.CollectAsync(TimeSpan.FromSeconds(60));
+        IReadOnlyDictionary<WatchTarget, GoExplanationOutcome> explanations = await GoExplanations.CollectAsync(TimeSpan.FromSeconds(120));
         DeliverNotices();
         // The watch covers its rounds: the time of the last one, not when the result was put together.
-        WatchResult result = new(_targets, StoppedBecause.Value, _lastRoundElapsed, diffs) { Marks = [.. _marks] };
+        WatchResult result = new(_targets, StoppedBecause.Value, _lastRoundElapsed, diffs) { Marks = [.. _marks], GoExplanations = explanations };
         foreach (IWatchSink sink in _sinks)
         {
             await sink.OnEndAsync(result);

@@ -25,6 +25,9 @@ public sealed record WatchResult(IReadOnlyList<WatchTarget> Targets, StopReason 
     public IReadOnlyList<(WatchTarget Target, SeriesVerdict Verdict)> Verdicts { get; } =
         [.. Targets.SelectMany(t => t.Detectors.Verdicts(final: true).Select(v => (t, v)))];
 
+    /// <summary>Explanations of Go targets taken during the watch (<c>--explain-on-leak</c> with <c>--pprof-url</c>).</summary>
+    public IReadOnlyDictionary<WatchTarget, GoExplanationOutcome> GoExplanations { get; init; } = new Dictionary<WatchTarget, GoExplanationOutcome>();
+
     /// <summary>The time line's gaps and restarts (a resumed watch).</summary>
     public IReadOnlyList<LeakHound.Core.Series.TimelineMark> Marks { get; init; } = [];
 

@@ -26,7 +26,7 @@ public static class WatchResultJson
         w.WriteStartArray("targets");
         foreach (WatchTarget t in result.Targets)
         {
-            WriteTarget(w, t, result.HeapDiffs.GetValueOrDefault(t));
+            WriteTarget(w, t, result.HeapDiffs.GetValueOrDefault(t), result.GoExplanations.GetValueOrDefault(t));
         }
 
         w.WriteEndArray();
@@ -58,7 +58,7 @@ public static class WatchResultJson
         w.WriteEndArray();
     }
 
-    private static void WriteTarget(Utf8JsonWriter w, WatchTarget t, HeapDiffOutcome? diff)
+    private static void WriteTarget(Utf8JsonWriter w, WatchTarget t, HeapDiffOutcome? diff, GoExplanationOutcome? explanation)
     {
         w.WriteStartObject();
         w.WriteString("label", t.Label);
@@ -88,6 +88,19 @@ public static class WatchResultJson
         }
 
         w.WriteEndArray();
+        if (explanation is not null)
+        {
+            w.WritePropertyName("go_explanation");
+            if (explanation.Result is { } found)
+            {
+                Probes.Go.GoExplanationJson.Write(w, found, explanation.StartedAtSeconds);
+            }
+            else
+            {
+                w.WriteNullValue();
+            }
+        }
+
         if (diff is not null)
         {
             w.WritePropertyName("heap_diff");

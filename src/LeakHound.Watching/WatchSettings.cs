@@ -35,8 +35,14 @@ public sealed record WatchSettings
     /// <summary>Read .NET runtime counters over EventPipe when a target's root process is a .NET process.</summary>
     public bool RuntimeCounters { get; init; } = true;
 
-    /// <summary>Take a heap diff automatically when a .NET target's managed heap turns <c>leak</c>.</summary>
-    public bool HeapDiffOnLeak { get; init; }
+    /// <summary>
+    /// Explain a leak automatically: a heap diff when a .NET target's managed heap turns <c>leak</c>; the growing
+    /// goroutines and heap sites of a Go target with <see cref="PprofUrl"/> when any of its series turns <c>leak</c>.
+    /// </summary>
+    public bool ExplainOnLeak { get; init; }
+
+    /// <summary>The first target's Go net/http/pprof (<c>--pprof-url</c>), for explanations of a Go program.</summary>
+    public Uri? PprofUrl { get; init; }
 
     /// <summary>Time between the two snapshots of an automatic heap diff.</summary>
     public double HeapDiffIntervalSeconds { get; init; } = 10;

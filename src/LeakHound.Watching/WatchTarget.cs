@@ -79,6 +79,9 @@ public sealed class WatchTarget : IDisposable
 
     private readonly List<OomKill> _oomKills = [];
 
+    /// <summary>Its Go program's net/http/pprof, for explanations (<c>--pprof-url</c>); null when it has none.</summary>
+    public Uri? Pprof { get; set; }
+
     /// <summary>Restarts of the target's processes seen during the watch.</summary>
     public int Restarts { get; internal set; }
 
@@ -269,9 +272,13 @@ public sealed class WatchTarget : IDisposable
         };
     }
 
-    /// <summary>Scrapes the settings' Prometheus endpoints every round as part of this target (their series narrowed by its patterns).</summary>
+    /// <summary>
+    /// Scrapes the settings' Prometheus endpoints every round as part of this target (their series narrowed by its
+    /// patterns), and takes the settings' Go pprof endpoint as its own.
+    /// </summary>
     public void Scrape(WatchSettings settings)
     {
+        Pprof ??= settings.PprofUrl;
         TimeSpan timeout = TimeSpan.FromSeconds(Math.Clamp(settings.IntervalSeconds * 0.8, 0.2, 10));
         Func<string, bool>? filter = SeriesPattern.AnyOf(settings.MetricPatterns);
         foreach (Uri url in settings.MetricsUrls)

@@ -164,4 +164,22 @@ public sealed class ExplainGoTests(GoReconnectFixture go) : IClassFixture<GoReco
             sleeper.Kill();
         }
     }
+
+    /// <summary><c>run --explain-on-leak --pprof-url</c>: the watch's leak is explained from the Go program's pprof, in the JSON.</summary>
+    [Fact]
+    public async Task RunExplainOnLeak_PutsTheGrowingStackAndHeapSiteInTheResult()
+    {
+        int port = Repo.FreePort();
+        ProcessResult r = await CliRunner.RunAsync(["run", "--pprof-url", $"http://127.0.0.1:{port}/debug/pprof", "--explain-on-leak", "--interval", "0.2s", "--min-span", "4s",
+            "--duration", "50s", "--until-verdict", "--format", "json", "--no-store", "--no-runtime-counters", "--", go.Binary, port.ToString(), "leak", "100", "45"], 120);
+
+        Assert.True(r.ExitCode == 1, r.ToString());
+        Assert.Contains("reading its goroutines and heap from", r.Stderr);
+        JsonElement root = JsonVerdicts.Parse(r.Stdout).Root;
+        Assert.Equal("verdict", root.GetProperty("stopped_because").GetString());
+        JsonElement explanation = root.GetProperty("targets")[0].GetProperty("go_explanation");
+        Assert.Equal("main.handleConfirms", explanation.GetProperty("growing")[0].GetProperty("what").GetString());
+        Assert.Equal("main.reconnect", explanation.GetProperty("heap_growing")[0].GetProperty("what").GetString());
+        Assert.True(explanation.GetProperty("started_at_seconds").GetDouble() > 0);
+    }
 }

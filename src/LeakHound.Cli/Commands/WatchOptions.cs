@@ -35,7 +35,11 @@ internal static class WatchOptions
     public static readonly Option<string[]> MetricsUrl = new("--metrics-url") { Description = "Also scrape this Prometheus/OpenMetrics endpoint every interval (repeatable)" };
     public static readonly Option<string[]> Metric = new("--metric") { Description = "Keep only scraped series matching this pattern (repeatable; * matches any text)" };
     public static readonly Option<bool> NoRuntimeCounters = new("--no-runtime-counters") { Description = "Do not read .NET runtime counters over EventPipe from a .NET target" };
-    public static readonly Option<bool> HeapDiffOnLeak = new("--heapdiff-on-leak") { Description = "When a .NET target's managed heap turns leak, take a heap diff and add it to the output" };
+    public static readonly Option<bool> ExplainOnLeak = new("--explain-on-leak", "--heapdiff-on-leak")
+    {
+        Description = "On a leak, say what grows and add it to the output: a heap diff of a .NET target, the goroutines and heap sites of a Go target with --pprof-url",
+    };
+    public static readonly Option<string?> PprofUrl = new("--pprof-url") { Description = "The target's Go net/http/pprof (http://127.0.0.1:PORT/debug/pprof), for --explain-on-leak" };
     public static readonly Option<bool> NoChildren = new("--no-children") { Description = "Watch only the given processes, not their descendants" };
 
     /// <summary>The options every watch has (<c>replay</c> has these; a watch of processes has <see cref="AddTo"/>'s).</summary>
@@ -43,7 +47,7 @@ internal static class WatchOptions
         CommonOptions.Store, NoStore, Resume, Retention, CommonOptions.Format];
 
     /// <summary>What a watch of processes reads: these, and the outputs.</summary>
-    private static readonly Option[] s_processes = [Interval, NoChildren, MetricsUrl, Metric, NoRuntimeCounters, HeapDiffOnLeak];
+    private static readonly Option[] s_processes = [Interval, NoChildren, MetricsUrl, Metric, NoRuntimeCounters, ExplainOnLeak, PprofUrl];
 
     public static void AddTo(Command command)
     {
@@ -81,9 +85,17 @@ internal static class WatchOptions
         double? duration = parse.GetValue(Duration) is { } d ? CommonOptions.ParseDuration(d, "--duration") : null;
         double? limit = CommonOptions.ReadLimit(parse);
         bool json = CommonOptions.Json(parse);
-        if (parse.GetValue(HeapDiffOnLeak) && parse.GetValue(NoRuntimeCounters))
+        Uri? pprof = null;
+        if (parse.GetValue(PprofUrl) is { } given)
         {
-            throw new LeakHoundException("--heapdiff-on-leak needs the runtime counters: drop --no-runtime-counters");
+            string expanded = (expand ?? (u => u))(given);
+            pprof = Uri.TryCreate(expanded, UriKind.Absolute, out Uri? p) && p.Scheme is "http" or "https"
+                ? p : throw new LeakHoundException($"--pprof-url: '{expanded}' is not an http(s) URL");
+        }
+
+        if (parse.GetValue(ExplainOnLeak) && parse.GetValue(NoRuntimeCounters) && pprof is null)
+        {
+            throw new LeakHoundException("--explain-on-leak (--heapdiff-on-leak) of a .NET target needs the runtime counters: drop --no-runtime-counters (or give --pprof-url for a Go target)");
         }
 
         List<Uri> urls = [];
@@ -105,7 +117,8 @@ internal static class WatchOptions
             MetricsUrls = urls,
             MetricPatterns = parse.GetValue(Metric) ?? [],
             RuntimeCounters = !parse.GetValue(NoRuntimeCounters),
-            HeapDiffOnLeak = parse.GetValue(HeapDiffOnLeak),
+            ExplainOnLeak = parse.GetValue(ExplainOnLeak),
+            PprofUrl = pprof,
         };
         return new WatchRequest
         {

@@ -40,7 +40,7 @@ internal static class WatchRunner
             store,
             dashboard is null ? null : new LiveStoreSink(dashboard.Store),
             request.Rules is { Count: > 0 } rules ? new RuleActionSink(rules) : null,
-            request.Watch.HeapDiffOnLeak ? new HeapDiffOnLeakSink() : null,
+            request.Watch.ExplainOnLeak ? new ExplainOnLeakSink() : null,
             request.ReportPath is null && request.PngDirectory is null ? null
                 : new ReportSink(request.ReportPath, request.PngDirectory, $"{request.Command} {string.Join(", ", targets.Select(t => t.Label))}"),
         }.OfType<IWatchSink>());
