@@ -13,7 +13,11 @@ public sealed record ReportDocument(string Title, string Source, DateTimeOffset 
 }
 
 /// <summary>Which types grew between two heap snapshots of one target.</summary>
-public sealed record HeapDiffTable(string Target, IReadOnlyList<HeapDiffRow> Rows);
+/// <summary>What grew in a target (a .NET heap diff; a Go program's goroutine stacks and heap sites), one row each.</summary>
+/// <param name="Target">The target's label.</param>
+/// <param name="Rows">What grew, most first.</param>
+/// <param name="Title">The table's heading ("Heap diff: svc (42)" when null).</param>
+public sealed record HeapDiffTable(string Target, IReadOnlyList<HeapDiffRow> Rows, string? Title = null);
 
 public sealed record HeapDiffRow(string Type, long CountBefore, long CountAfter, long BytesGrowth, string? RetentionPath);
 

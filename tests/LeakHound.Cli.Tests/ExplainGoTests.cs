@@ -170,7 +170,8 @@ public sealed class ExplainGoTests(GoReconnectFixture go) : IClassFixture<GoReco
     public async Task RunExplainOnLeak_PutsTheGrowingStackAndHeapSiteInTheResult()
     {
         int port = Repo.FreePort();
-        ProcessResult r = await CliRunner.RunAsync(["run", "--pprof-url", $"http://127.0.0.1:{port}/debug/pprof", "--explain-on-leak", "--interval", "0.2s", "--min-span", "4s",
+        string report = Path.Combine(Path.GetTempPath(), $"leakhound-go-{Guid.NewGuid():N}.html");
+        ProcessResult r = await CliRunner.RunAsync(["run", "--pprof-url", $"http://127.0.0.1:{port}/debug/pprof", "--explain-on-leak", "--report", report, "--interval", "0.2s", "--min-span", "4s",
             "--duration", "50s", "--until-verdict", "--format", "json", "--no-store", "--no-runtime-counters", "--", go.Binary, port.ToString(), "leak", "100", "45"], 120);
 
         Assert.True(r.ExitCode == 1, r.ToString());
@@ -181,5 +182,12 @@ public sealed class ExplainGoTests(GoReconnectFixture go) : IClassFixture<GoReco
         Assert.Equal("main.handleConfirms", explanation.GetProperty("growing")[0].GetProperty("what").GetString());
         Assert.Equal("main.reconnect", explanation.GetProperty("heap_growing")[0].GetProperty("what").GetString());
         Assert.True(explanation.GetProperty("started_at_seconds").GetDouble() > 0);
+
+        // The report has the same, as a table of its own.
+        string html = await File.ReadAllTextAsync(report);
+        Assert.Contains("What grows in ", html);
+        Assert.Contains("goroutines in main.handleConfirms (main.go:", html);
+        Assert.Contains("heap allocated at main.reconnect (main.go:41)", html);
+        File.Delete(report);
     }
 }

@@ -83,7 +83,7 @@
   // Heap diffs: which types grew between two snapshots of a .NET target.
   const diffs = document.getElementById('heapdiffs');
   (report.heap_diffs || []).forEach(d => {
-    diffs.appendChild(el('h2', {}, 'Heap diff: ' + d.target));
+    diffs.appendChild(el('h2', {}, d.title || 'Heap diff: ' + d.target));
     const table = el('table', { class: 'heapdiff' });
     const head = el('tr');
     ['Type', 'Count before', 'Count after', 'Bytes grown', 'Retained by'].forEach(h => head.appendChild(el('th', {}, h)));
