@@ -72,7 +72,14 @@ internal sealed class RecordingSink : IWatchSink
         Events.Add($"change {key} {to.Verdict.ToName()}");
     }
 
-    public void OnNotice(string message) => Notices.Add(message);
+    /// <summary>Called with each notice as it is told (the test reads the watch's clock then).</summary>
+    public Action<string>? NoticeSeen { get; set; }
+
+    public void OnNotice(string message)
+    {
+        Notices.Add(message);
+        NoticeSeen?.Invoke(message);
+    }
 
     public void OnMark(WatchEngine watch, TimelineMark mark) => Marks.Add(mark);
 

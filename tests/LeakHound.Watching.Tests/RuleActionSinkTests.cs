@@ -58,6 +58,29 @@ public sealed class RuleActionSinkTests
         Assert.DoesNotContain(Process.GetProcessesByName("sleep"), p => File.ReadAllText($"/proc/{p.Id}/cmdline").Contains(marker, StringComparison.Ordinal));
     }
 
+    /// <summary>A heap diff or an explanation a target cannot have is said when the rule fires, not at the end of the watch.</summary>
+    [Fact]
+    public async Task HeapDiffAndExplain_OnATargetWithoutAMechanism_SayWhyAtOnce()
+    {
+        Rule rule = new("explain", new VerdictBecomes("rss", Verdict.Leak), [new HeapDiffAction(), new ExplainAction()], 3600);
+        using WatchTarget target = Drive.Target("svc", new FakeSource(Drive.Leaking));
+        FakeTimeProvider clock = new();
+        RecordingSink sink = new();
+        double? saidAt = null;
+        WatchEngine engine = new([target], new WatchSettings { DurationSeconds = 240, Detector = Drive.Fast },
+            [new RuleActionSink([rule], endWait: TimeSpan.FromSeconds(1)), sink], clock);
+        sink.NoticeSeen = n => saidAt ??= n.Contains("no heap diff of svc: it is not a .NET process", StringComparison.Ordinal) ? engine.Now : null;
+
+        WatchResult result = await Drive.RunAsync(engine, clock, sink, 400);
+
+        double leakAt = sink.Changes.Single(c => c.To.Verdict == Verdict.Leak).To.DetectedAtSeconds!.Value;
+        // Actions run in the background while the fake clock races on: "at once" is some rounds after the leak, long before the end at 240 s.
+        Assert.True(saidAt is { } said && said >= leakAt && said < leakAt + 60 && said < 200, $"said at {saidAt}, leak at {leakAt}");
+        Assert.Contains(sink.Notices, n => n.Contains("cannot explain svc: it is not a .NET process, and no --pprof-url", StringComparison.Ordinal));
+        Assert.Empty(result.HeapDiffs);
+        Assert.Empty(result.GoExplanations);
+    }
+
     [Fact]
     public async Task StopRule_NeverSignalsAProcessThatTookTheWatchedPid()
     {

@@ -29,5 +29,8 @@ public sealed record CommandAction(IReadOnlyList<string> Arguments) : RuleAction
 /// <summary>Take a heap diff of the .NET target (which types grow).</summary>
 public sealed record HeapDiffAction : RuleAction;
 
+/// <summary>Say what grows in the target by its runtime: a .NET heap diff, a Go program's goroutines and heap (its --pprof-url).</summary>
+public sealed record ExplainAction : RuleAction;
+
 /// <summary>Stop the target.</summary>
 public sealed record StopAction : RuleAction;

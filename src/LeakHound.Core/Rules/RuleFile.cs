@@ -95,8 +95,9 @@ public static class RuleFile
             return action.Text switch
             {
                 "heapdiff" => new HeapDiffAction(),
+                "explain" => new ExplainAction(),
                 "stop" => new StopAction(),
-                _ => throw new RuleFileException(action.Line, $"unknown action '{action.Text}' (use heapdiff, stop, {{\"webhook\": URL}} or {{\"command\": [PROGRAM, ARG…]}})"),
+                _ => throw new RuleFileException(action.Line, $"unknown action '{action.Text}' (use explain, heapdiff, stop, {{\"webhook\": URL}} or {{\"command\": [PROGRAM, ARG…]}})"),
             };
         }
 
@@ -124,6 +125,8 @@ public static class RuleFile
                 return new CommandAction([.. value.Items.Select(i => i.Text!)]);
             case "heapdiff":
                 return new HeapDiffAction();
+            case "explain":
+                return new ExplainAction();
             case "stop":
                 return new StopAction();
             default:

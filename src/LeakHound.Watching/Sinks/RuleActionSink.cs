@@ -97,12 +97,26 @@ public sealed class RuleActionSink(IReadOnlyList<Rule> rules, TimeSpan? endWait 
                 case CommandAction command:
                     await RunCommandAsync(rule, command, firing, payload);
                     break;
+                case HeapDiffAction when !IsDotNet(target):
+                    Say($"rule '{rule}': no heap diff of {target.Label}: it is not a .NET process (for a Go program use \"explain\" with --pprof-url)");
+                    break;
                 case HeapDiffAction:
+                case ExplainAction when IsDotNet(target):
                     if (!_watch!.HeapDiffs.Start(target, $"rule '{rule}'"))
                     {
                         Say($"rule '{rule}': a heap diff of {target.Label} was already taken in this watch");
                     }
 
+                    break;
+                case ExplainAction when target.Pprof is not null:
+                    if (!_watch!.GoExplanations.Start(target, $"rule '{rule}'"))
+                    {
+                        Say($"rule '{rule}': {target.Label} was already explained in this watch");
+                    }
+
+                    break;
+                case ExplainAction:
+                    Say($"rule '{rule}': cannot explain {target.Label}: it is not a .NET process, and no --pprof-url was given for a Go program (Node.js is not supported yet)");
                     break;
                 case StopAction:
                     await StopAsync(rule, target);
@@ -114,6 +128,10 @@ public sealed class RuleActionSink(IReadOnlyList<Rule> rules, TimeSpan? endWait 
             Say($"rule '{rule}': {Describe(action)} failed: {e.Message}");
         }
     }
+
+    /// <summary>A .NET target: its runtime counters are read, or its process has a diagnostic endpoint.</summary>
+    private static bool IsDotNet(WatchTarget target) =>
+        target.Runtime is { Attached: true } || (target.RootPid > 0 && Probes.DotNet.DiagnosticEndpoint.Exists(target.RootPid));
 
     /// <summary>The program and its arguments exactly as given (no shell); the event as JSON on stdin and in the environment.</summary>
     private async Task RunCommandAsync(string rule, CommandAction command, Firing firing, string payload)
@@ -225,6 +243,7 @@ public sealed class RuleActionSink(IReadOnlyList<Rule> rules, TimeSpan? endWait 
         WebhookAction w => $"webhook {w.Url}",
         CommandAction c => $"command {c.Arguments[0]}",
         HeapDiffAction => "heap diff",
+        ExplainAction => "explanation",
         _ => "stop",
     };
 

@@ -16,7 +16,7 @@ public sealed class RuleFileTests
                 "do": [ { "webhook": "http://127.0.0.1:9000/hook" }, { "command": ["/bin/echo", "a b", "q\"x'"] }, "heapdiff", { "stop": {} } ],
                 "cooldown": "5m" },
               { "when": { "time_to_limit_below": "2h" }, "do": ["stop"] },
-              { "when": { "series": "go_*", "value_above": 10000 }, "do": ["heapdiff"], "cooldown": 30, },
+              { "when": { "series": "go_*", "value_above": 10000 }, "do": ["heapdiff", "explain", { "explain": {} }], "cooldown": 30, },
             ] }
             """;
 
@@ -33,6 +33,8 @@ public sealed class RuleFileTests
         Assert.Equal(new TimeToLimitBelow("*", 7200), rules[1].Trigger);
         Assert.Equal(RuleFile.DefaultCooldownSeconds, rules[1].CooldownSeconds);
         Assert.Equal(new ValueAbove("go_*", 10000), rules[2].Trigger);
+        Assert.IsType<ExplainAction>(rules[2].Actions[1]);
+        Assert.IsType<ExplainAction>(rules[2].Actions[2]);
     }
 
     [Theory]
