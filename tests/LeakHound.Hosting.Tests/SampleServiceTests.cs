@@ -68,4 +68,32 @@ public sealed class SampleServiceTests
         Assert.DoesNotContain("Leak in ", service.Output);
         Assert.False(data.GetProperty("rss").GetString()!.StartsWith("leak", StringComparison.Ordinal));
     }
+
+    /// <summary>
+    /// The heap diff of the leaking endpoint names System.Byte[] with the path of a buffer that is new since the first
+    /// snapshot — the app's queue — not of one LeakHound.Hosting's own sampler has held from the start (ProcFile's).
+    /// </summary>
+    [Fact]
+    public async Task HeapDiffOfTheLeakingEndpoint_LeadsToTheAppsQueue_NotToLeakHoundsOwnBuffers()
+    {
+        await using ServiceProcess service = await ServiceProcess.StartAsync("--interval", "0.1s", "--min-span", "60s");
+        using CancellationTokenSource stop = new(TimeSpan.FromSeconds(60));
+        Task load = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                (await service.Client.GetAsync("/leak?kb=64")).Dispose();
+                await Task.Delay(20);
+            }
+        });
+
+        Probes.DotNet.Heap.HeapDiffResult diff = await Probes.DotNet.Heap.HeapDiffRunner.RunAsync(service.Pid, 3, 2, 10, Path.GetTempPath(), _ => { }, CancellationToken.None);
+        await stop.CancelAsync();
+        await load.ContinueWith(_ => { }, TaskScheduler.Default);
+
+        Probes.DotNet.Heap.TypeGrowth bytes = Assert.Single(diff.Growing, g => g.Type == "System.Byte[]");
+        string path = string.Join(" → ", bytes.RetentionPath ?? []);
+        Assert.True(path.Contains("ConcurrentQueue", StringComparison.Ordinal), path);
+        Assert.DoesNotContain("ProcFile", path);
+    }
 }

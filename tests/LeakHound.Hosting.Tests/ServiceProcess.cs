@@ -18,6 +18,8 @@ internal sealed class ServiceProcess : IAsyncDisposable
 
     public HttpClient Client { get; }
 
+    public int Pid => _process.Id;
+
     public string Output
     {
         get { lock (_output) { return _output.ToString(); } }

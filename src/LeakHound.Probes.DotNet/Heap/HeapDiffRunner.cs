@@ -17,6 +17,7 @@ public static class HeapDiffRunner
         List<Dictionary<string, TypeStats>> histograms = [];
         List<SnapshotCost> costs = [];
         HeapSnapshot? last = null;
+        List<ulong> firstAddresses = [];
         try
         {
             for (int i = 0; i < count; i++)
@@ -30,14 +31,17 @@ public static class HeapDiffRunner
                 last?.Dispose();
                 last = HeapSnapshot.Take(pid, dumpDir);
                 System.Diagnostics.Stopwatch read = System.Diagnostics.Stopwatch.StartNew();
-                Dictionary<string, TypeStats> histogram = last.Histogram();
+                Dictionary<string, TypeStats> histogram = last.Histogram(i == 0 ? firstAddresses : null);
                 histograms.Add(histogram);
                 costs.Add(new SnapshotCost(last.Pause.TotalSeconds, last.DumpBytes, histogram.Values.Sum(s => s.Count), histogram.Values.Sum(s => s.Bytes), read.Elapsed.TotalSeconds));
                 progress($"snapshot {i + 1}: {costs[^1].Objects:N0} objects, target paused {last.Pause.TotalSeconds:0.00}s");
             }
 
             List<TypeGrowth> growing = HeapDiff.Compute(histograms).Take(top).ToList();
-            Dictionary<string, IReadOnlyList<string>> paths = RetentionPaths.Find(last!.Runtime, growing.Select(g => g.Type).ToList());
+            // The example instance of a grown type is one that is new since the first snapshot: an old one (a buffer the
+            // process has held from the start) says nothing about what grows.
+            Dictionary<string, IReadOnlyList<string>> paths = RetentionPaths.Find(last!.Runtime, growing.Select(g => g.Type).ToList(),
+                address => firstAddresses.BinarySearch(address) < 0);
             return new HeapDiffResult(growing.Select(g => g with { RetentionPath = paths.GetValueOrDefault(g.Type) }).ToList(), costs);
         }
         finally

@@ -3,20 +3,29 @@ using Microsoft.Diagnostics.Runtime;
 namespace LeakHound.Probes.DotNet.Heap;
 
 /// <summary>
-/// Finds one shortest path from a GC root to an instance of a type: breadth-first from every root at once, static fields
-/// first so that, among equally short paths, the one through a named static field wins ("key retention path").
+/// Finds, for each type, the path from a GC root that retains the most of its instances: breadth-first from every root
+/// at once (static fields first, so that among equally short paths the one through a named static field wins), each
+/// instance reached is counted under its path's shape (the types and fields along it, array indices aside), and the
+/// shape that holds the most instances gives the example path. What grew is held by the path that holds the most of
+/// it — an unbounded queue's thousands of buffers, not the few a sampler has held from the start. Given which
+/// instances are new since an earlier snapshot, those are what is counted (when there are any).
 /// </summary>
 public static class RetentionPaths
 {
     /// <summary>Objects visited at most, so a huge heap cannot stall the diff.</summary>
     public const int MaxVisited = 5_000_000;
 
-    /// <summary>Paths for several types in one traversal (type name → root-first path).</summary>
-    public static Dictionary<string, IReadOnlyList<string>> Find(ClrRuntime runtime, IReadOnlyCollection<string> typeNames)
+    /// <summary>Instances of one type counted at most (their paths are built to be counted).</summary>
+    public const int MaxCountedPerType = 100_000;
+
+    /// <param name="runtime">The snapshot's runtime.</param>
+    /// <param name="typeNames">The types to explain.</param>
+    /// <param name="isNew">Whether an instance (by address) is new since the first snapshot; null: every one is.</param>
+    /// <returns>Type name → root-first path of the shape that retains the most of its instances.</returns>
+    public static Dictionary<string, IReadOnlyList<string>> Find(ClrRuntime runtime, IReadOnlyCollection<string> typeNames, Func<ulong, bool>? isNew = null)
     {
-        Dictionary<string, IReadOnlyList<string>> found = new(StringComparer.Ordinal);
-        Dictionary<string, IReadOnlyList<string>> fallback = new(StringComparer.Ordinal);
         HashSet<string> wanted = new(typeNames, StringComparer.Ordinal);
+        Dictionary<string, ShapeCounts> counts = new(StringComparer.Ordinal);
         Dictionary<ulong, (ulong Parent, string Edge)> parents = [];
         Queue<ulong> queue = new();
 
@@ -35,23 +44,16 @@ public static class RetentionPaths
         }
 
         int visited = 0;
-        while (queue.Count > 0 && wanted.Count > 0 && visited++ < MaxVisited)
+        while (queue.Count > 0 && visited++ < MaxVisited)
         {
             ulong address = queue.Dequeue();
             ClrObject obj = heap.GetObject(address);
             if (obj.Type?.Name is { } name && wanted.Contains(name))
             {
-                // A string or array is best explained by the application object that owns it: prefer a path through
-                // one (the first string on the heap is string.Empty, which says nothing).
-                List<string> path = BuildPath(heap, parents, address);
-                if (HeapDiff.IsApplicationType(name) || path.Take(path.Count - 1).Any(step => HeapDiff.IsApplicationType(StepType(step))))
+                ShapeCounts shapes = counts.TryGetValue(name, out ShapeCounts? c) ? c : counts[name] = new ShapeCounts();
+                if (shapes.Counted < MaxCountedPerType)
                 {
-                    found[name] = path;
-                    wanted.Remove(name);
-                }
-                else
-                {
-                    fallback.TryAdd(name, path);
+                    shapes.Add(BuildPath(heap, parents, address), isNew?.Invoke(address) ?? true);
                 }
             }
 
@@ -66,12 +68,37 @@ public static class RetentionPaths
             }
         }
 
-        foreach ((string name, IReadOnlyList<string> path) in fallback)
+        return counts.ToDictionary(c => c.Key, c => c.Value.Best(), StringComparer.Ordinal);
+    }
+
+    /// <summary>Instances of one type by the shape of the path that reaches them.</summary>
+    private sealed class ShapeCounts
+    {
+        private readonly Dictionary<string, (int All, int New, IReadOnlyList<string> Example)> _byShape = new(StringComparer.Ordinal);
+
+        public int Counted { get; private set; }
+
+        public void Add(List<string> path, bool isNew)
         {
-            found.TryAdd(name, path);
+            Counted++;
+            string shape = string.Join(" → ", path);
+            (int all, int fresh, IReadOnlyList<string> example) = _byShape.TryGetValue(shape, out var seen) ? seen : (0, 0, path);
+            _byShape[shape] = (all + 1, fresh + (isNew ? 1 : 0), example);
         }
 
-        return found;
+        /// <summary>
+        /// The shape holding the most new instances (all instances when none is new); among equals, one through an
+        /// application type (a string or array is best explained by the application object that owns it), then the shortest.
+        /// </summary>
+        public IReadOnlyList<string> Best()
+        {
+            bool anyNew = _byShape.Values.Any(v => v.New > 0);
+            return _byShape.Values
+                .OrderByDescending(v => anyNew ? v.New : v.All)
+                .ThenByDescending(v => v.Example.Take(v.Example.Count - 1).Any(step => HeapDiff.IsApplicationType(StepType(step))))
+                .ThenBy(v => v.Example.Count)
+                .First().Example;
+        }
     }
 
     /// <summary>The type named in one step of a path ("T (via f)" or "static X.f → T").</summary>
