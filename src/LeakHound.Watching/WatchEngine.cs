@@ -51,8 +51,8 @@ public sealed class WatchEngine
         _sinks = [.. sinks];
         _time = time ?? TimeProvider.System;
         Settings = settings;
-        HeapDiffs = new HeapDiffs(this);
-        GoExplanations = new GoExplanations(this);
+        HeapDiffs = Explanations.HeapDiffs(this);
+        GoExplanations = Explanations.Go(this);
     }
 
     public IReadOnlyList<WatchTarget> Targets => _targets;
@@ -60,10 +60,10 @@ public sealed class WatchEngine
     public WatchSettings Settings { get; }
 
     /// <summary>Heap diffs of .NET targets taken during this watch (a rule's action, <c>--heapdiff-on-leak</c>).</summary>
-    public HeapDiffs HeapDiffs { get; }
+    public TargetExplanations<Probes.DotNet.Heap.HeapDiffResult> HeapDiffs { get; }
 
     /// <summary>Explanations of Go targets taken during this watch (<c>--explain-on-leak</c> with <c>--pprof-url</c>).</summary>
-    public GoExplanations GoExplanations { get; }
+    public TargetExplanations<Probes.Go.GoExplanation> GoExplanations { get; }
 
     /// <summary>Where this watch's time line starts: after the last stored sample when a watch is resumed.</summary>
     public double StartAt { get; init; }
@@ -133,8 +133,8 @@ public sealed class WatchEngine
             DeliverNotices();
         }
 
-        IReadOnlyDictionary<WatchTarget, HeapDiffOutcome> diffs = await HeapDiffs.CollectAsync(TimeSpan.FromSeconds(60));
-        IReadOnlyDictionary<WatchTarget, GoExplanationOutcome> explanations = await GoExplanations.CollectAsync(TimeSpan.FromSeconds(120));
+        IReadOnlyDictionary<WatchTarget, ExplanationOutcome<Probes.DotNet.Heap.HeapDiffResult>> diffs = await HeapDiffs.CollectAsync(TimeSpan.FromSeconds(60));
+        IReadOnlyDictionary<WatchTarget, ExplanationOutcome<Probes.Go.GoExplanation>> explanations = await GoExplanations.CollectAsync(TimeSpan.FromSeconds(120));
         DeliverNotices();
         // The watch covers its rounds: the time of the last one, not when the result was put together.
         WatchResult result = new(_targets, StoppedBecause.Value, _lastRoundElapsed, diffs) { Marks = [.. _marks], GoExplanations = explanations };

@@ -19,14 +19,15 @@ public static class StopReasonNames
 
 /// <summary>How a watch ended: why, after how long, every target's final verdicts and the heap diffs taken.</summary>
 public sealed record WatchResult(IReadOnlyList<WatchTarget> Targets, StopReason StoppedBecause, double DurationSeconds,
-    IReadOnlyDictionary<WatchTarget, HeapDiffOutcome> HeapDiffs)
+    IReadOnlyDictionary<WatchTarget, ExplanationOutcome<Probes.DotNet.Heap.HeapDiffResult>> HeapDiffs)
 {
     /// <summary>Every target's final word, per series (a leak paged on the way stays a leak), tree-level series first.</summary>
     public IReadOnlyList<(WatchTarget Target, SeriesVerdict Verdict)> Verdicts { get; } =
         [.. Targets.SelectMany(t => t.Detectors.Verdicts(final: true).Select(v => (t, v)))];
 
     /// <summary>Explanations of Go targets taken during the watch (<c>--explain-on-leak</c> with <c>--pprof-url</c>).</summary>
-    public IReadOnlyDictionary<WatchTarget, GoExplanationOutcome> GoExplanations { get; init; } = new Dictionary<WatchTarget, GoExplanationOutcome>();
+    public IReadOnlyDictionary<WatchTarget, ExplanationOutcome<Probes.Go.GoExplanation>> GoExplanations { get; init; } =
+        new Dictionary<WatchTarget, ExplanationOutcome<Probes.Go.GoExplanation>>();
 
     /// <summary>The time line's gaps and restarts (a resumed watch).</summary>
     public IReadOnlyList<LeakHound.Core.Series.TimelineMark> Marks { get; init; } = [];

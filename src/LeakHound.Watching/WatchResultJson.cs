@@ -58,7 +58,7 @@ public static class WatchResultJson
         w.WriteEndArray();
     }
 
-    private static void WriteTarget(Utf8JsonWriter w, WatchTarget t, HeapDiffOutcome? diff, GoExplanationOutcome? explanation)
+    private static void WriteTarget(Utf8JsonWriter w, WatchTarget t, ExplanationOutcome<HeapDiffResult>? diff, ExplanationOutcome<Probes.Go.GoExplanation>? explanation)
     {
         w.WriteStartObject();
         w.WriteString("label", t.Label);

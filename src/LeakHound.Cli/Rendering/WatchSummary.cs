@@ -63,7 +63,7 @@ internal sealed class WatchSummary(string command, bool json, IAnsiConsole human
                 + (v.LeakStoppedAtSeconds is { } stopped ? $" (from {VerdictText.Seconds(v.DetectedAtSeconds ?? 0)} until {VerdictText.Seconds(stopped)}, then stopped)" : ""))))
             : "[green]no leak found[/]" + (result.Verdicts.Any(x => x.Verdict.Verdict == Verdict.Insufficient) ? " (some series need a longer watch: see the reasons above)" : ""));
         ending.Human?.Invoke(human);
-        foreach ((WatchTarget target, HeapDiffOutcome diff) in result.HeapDiffs)
+        foreach ((WatchTarget target, ExplanationOutcome<Probes.DotNet.Heap.HeapDiffResult> diff) in result.HeapDiffs)
         {
             human.MarkupLine($"[bold]heap diff of {Markup.Escape(target.Label)}[/]");
             if (diff.Result is not null)
