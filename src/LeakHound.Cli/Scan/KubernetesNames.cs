@@ -42,26 +42,6 @@ internal static partial class KubernetesNames
         _ => null,
     };
 
-    /// <summary>The tightest positive limit among those whose <paramref name="on"/> labels equal the series'.</summary>
-    public static double? Match(IReadOnlyDictionary<string, string> series, IReadOnlyList<(IReadOnlyDictionary<string, string> Labels, double Value)> limits, string[] on)
-    {
-        if (!on.All(series.ContainsKey))
-        {
-            return null;
-        }
-
-        double? best = null;
-        foreach ((IReadOnlyDictionary<string, string> labels, double value) in limits)
-        {
-            if (on.All(k => labels.TryGetValue(k, out string? v) && v == series[k]) && double.IsFinite(value) && value > 0 && value < (1L << 60) && (best is null || value < best))
-            {
-                best = value;
-            }
-        }
-
-        return best;
-    }
-
     /// <summary>Each series' limit from the known limit metrics (the first that has one for it), and what was found, for people.</summary>
     public static async Task<(Func<string, double?> LimitFor, string Found)> FindLimitsAsync(PrometheusClient prometheus, IReadOnlyDictionary<string, RangeSeries> series,
         DateTimeOffset at, CancellationToken cancel)
@@ -83,7 +63,7 @@ internal static partial class KubernetesNames
             int matched = 0;
             foreach ((string key, RangeSeries s) in series)
             {
-                if (!found.ContainsKey(key) && Match(s.Labels, limits, on) is { } limit)
+                if (!found.ContainsKey(key) && ScanCommand.MatchLimit(s.Labels, limits, on) is { } limit)
                 {
                     found[key] = limit;
                     matched++;

@@ -217,14 +217,20 @@ internal static class ScanCommand
         ReportFiles.Write(ReportBuilder.FromTrace(Core.Traces.Trace.From(samples), options, _ => new Limits(limit, MemorySource: "--limit"), $"scan of {query}"), report, png);
     }
 
-    /// <summary>The limit series whose labels (other than the name) all appear on the scanned series; the tightest if several.</summary>
-    internal static double? MatchLimit(IReadOnlyDictionary<string, string> series, IReadOnlyList<(IReadOnlyDictionary<string, string> Labels, double Value)> limits)
+    /// <summary>
+    /// The tightest limit that applies to a scanned series: among the limit series whose labels (other than the name;
+    /// only <paramref name="on"/> when given) equal the series', the smallest positive value. A value of 2^60 or more is
+    /// cgroup v1's "no limit", not a limit.
+    /// </summary>
+    internal static double? MatchLimit(IReadOnlyDictionary<string, string> series, IReadOnlyList<(IReadOnlyDictionary<string, string> Labels, double Value)> limits,
+        string[]? on = null)
     {
         double? best = null;
         foreach ((IReadOnlyDictionary<string, string> l, double value) in limits)
         {
-            bool matches = l.Where(p => p.Key != "__name__").All(p => series.TryGetValue(p.Key, out string? v) && v == p.Value);
-            if (matches && double.IsFinite(value) && value > 0 && (best is null || value < best))
+            IEnumerable<string> keys = on ?? l.Keys.Where(k => k != "__name__");
+            bool matches = keys.All(k => l.TryGetValue(k, out string? mine) && series.TryGetValue(k, out string? theirs) && mine == theirs);
+            if (matches && double.IsFinite(value) && value > 0 && value < (1L << 60) && (best is null || value < best))
             {
                 best = value;
             }

@@ -29,7 +29,7 @@ public static class CgroupStatsReader
     public static CgroupStats Read(CgroupLocation cgroup)
     {
         string? m = cgroup.MemoryFolder;
-        double? pids = cgroup.PidsFolder is { } p ? Number(Path.Combine(p, "pids.current")) : null;
+        double? pids = cgroup.PidsFolder is { } p ? KernelFiles.Number(Path.Combine(p, "pids.current")) : null;
         if (m is null)
         {
             return new CgroupStats(null, null, null, null, null, null, null, null, null, pids, null, null);
@@ -41,18 +41,18 @@ public static class CgroupStatsReader
         {
             Dictionary<string, double> events = KeyValues(Path.Combine(m, "memory.events"));
             return new CgroupStats(
-                Number(Path.Combine(m, "memory.current")), Stat("anon"), Stat("file"), Stat("active_file"), Stat("inactive_file"), Stat("shmem"),
+                KernelFiles.Number(Path.Combine(m, "memory.current")), Stat("anon"), Stat("file"), Stat("active_file"), Stat("inactive_file"), Stat("shmem"),
                 Stat("kernel") ?? Sum(Stat("kernel_stack"), Stat("slab"), Stat("pagetables")), Stat("sock"),
-                Number(Path.Combine(m, "memory.swap.current")), pids,
+                KernelFiles.Number(Path.Combine(m, "memory.swap.current")), pids,
                 events.TryGetValue("oom_kill", out double kills) ? kills : null, events.TryGetValue("max", out double max) ? max : null);
         }
 
         Dictionary<string, double> oom = KeyValues(Path.Combine(m, "memory.oom_control"));
         return new CgroupStats(
-            Number(Path.Combine(m, "memory.usage_in_bytes")), Stat("total_rss") ?? Stat("rss"), Stat("total_cache") ?? Stat("cache"),
+            KernelFiles.Number(Path.Combine(m, "memory.usage_in_bytes")), Stat("total_rss") ?? Stat("rss"), Stat("total_cache") ?? Stat("cache"),
             Stat("total_active_file") ?? Stat("active_file"), Stat("total_inactive_file") ?? Stat("inactive_file"), Stat("total_shmem") ?? Stat("shmem"),
-            Number(Path.Combine(m, "memory.kmem.usage_in_bytes")), null, Stat("total_swap") ?? Stat("swap"), pids,
-            oom.TryGetValue("oom_kill", out double killed) ? killed : null, Number(Path.Combine(m, "memory.failcnt")));
+            KernelFiles.Number(Path.Combine(m, "memory.kmem.usage_in_bytes")), null, Stat("total_swap") ?? Stat("swap"), pids,
+            oom.TryGetValue("oom_kill", out double killed) ? killed : null, KernelFiles.Number(Path.Combine(m, "memory.failcnt")));
     }
 
     /// <summary>The PIDs in the cgroup now (cgroup.procs: thread-group leaders), empty when it cannot be read.</summary>
@@ -78,19 +78,6 @@ public static class CgroupStatsReader
     }
 
     private static double? Sum(params double?[] parts) => parts.Any(p => p is not null) ? parts.Sum(p => p ?? 0) : null;
-
-    private static double? Number(string path)
-    {
-        try
-        {
-            string text = System.IO.File.ReadAllText(path).Trim();
-            return double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double v) ? v : null;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
 
     /// <summary>"key value" lines (memory.stat, memory.events, memory.oom_control); unreadable or odd lines are skipped.</summary>
     private static Dictionary<string, double> KeyValues(string path)

@@ -121,16 +121,5 @@ public static class MemoryLimits
         }
     }
 
-    private static double? ReadLimit(string path)
-    {
-        try
-        {
-            string text = File.ReadAllText(path).Trim();
-            return text != "max" && double.TryParse(text, out double v) && v > 0 && v < Unlimited ? v : null;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-    }
+    private static double? ReadLimit(string path) => KernelFiles.Number(path) is { } v && v > 0 && v < Unlimited ? v : null;
 }
