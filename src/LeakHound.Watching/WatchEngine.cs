@@ -323,7 +323,7 @@ public sealed class WatchEngine
     private static void Project(WatchTarget target, SeriesKey key, SeriesVerdict now, double t)
     {
         // A cgroup is killed when its working set reaches the limit: that is the series its projection rests on.
-        bool projects = target.Cgroup is null ? key.IsTreeLevel : key.Signal == Core.Signals.PageCache.WorkingSet && key.IsTreeLevel;
+        bool projects = key.IsTreeLevel && (target.Cgroup is null || key.Signal == Core.Signals.PageCache.WorkingSet);
         // After a restart, only once the new process has been watched for the minimum span: a projection then rests on
         // its own rise, not on the old process's peak.
         bool ownLife = now.RestartedAtSeconds is not { } restarted || t - restarted >= target.Detectors.Options.MinSpanSeconds;

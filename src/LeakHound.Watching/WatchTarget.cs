@@ -264,7 +264,8 @@ public sealed class WatchTarget : IDisposable
     public static WatchTarget ForCgroup(string label, CgroupLocation cgroup, WatchSettings settings)
     {
         MemoryLimit memory = settings.LimitBytes is { } l ? new MemoryLimit(l, "--limit") : MemoryLimits.ForCgroup(cgroup);
-        double? tasks = MemoryLimits.PidsLimit(cgroup) is { } pids ? Math.Min(pids, TaskLimit.ForProcess(Environment.ProcessId) ?? pids) : TaskLimit.ForProcess(Environment.ProcessId);
+        // The cgroup's pids.max and the machine's bound: its processes may run as any user, so no one user's limit applies.
+        double? tasks = TaskLimit.Tightest(MemoryLimits.PidsLimit(cgroup), TaskLimit.Kernel());
         Limits limits = new(memory.Bytes, null, tasks, memory.Source);
         return new WatchTarget(label, new CgroupSource(cgroup, settings.PerProcess), new DetectorSet(settings.Detector, limits))
         {

@@ -24,9 +24,8 @@ public sealed class SeriesDetector
     private SeriesVerdict? _current;
     private double? _knownRestart;
 
-    /// <summary>The restarts told before the latest (oldest first, a few kept): where each earlier life began.</summary>
-    private readonly Queue<double> _earlierRestarts = new();
-    private const int EarlierRestartsKept = 16;
+    /// <summary>The restart told before the latest: where the life before the current one began.</summary>
+    private double? _previousRestart;
 
     private readonly bool _online;
     private readonly bool _mayBeCount;
@@ -131,11 +130,7 @@ public sealed class SeriesDetector
         double at = t - _origin;
         if (_knownRestart is { } latest && at > latest)
         {
-            _earlierRestarts.Enqueue(latest);
-            if (_earlierRestarts.Count > EarlierRestartsKept)
-            {
-                _earlierRestarts.Dequeue();
-            }
+            _previousRestart = latest;
         }
 
         _knownRestart = Math.Max(_knownRestart ?? double.MinValue, at);
@@ -363,7 +358,7 @@ public sealed class SeriesDetector
 
         // Where that life began: the restart told before the latest, else one seen in its floor. (A floor of lives each
         // under a sawtooth can be one level per life: the restarts are its only "cycles", and no fall is seen in it.)
-        double? began = _earlierRestarts.Count > 0 && _earlierRestarts.Max() < before[^1].TLast ? _earlierRestarts.Max() : null;
+        double? began = _previousRestart is { } previous && previous < before[^1].TLast ? previous : null;
         if (began is null)
         {
             Floor floor = FloorExtractor.Extract(before, traits.MayBeCount);

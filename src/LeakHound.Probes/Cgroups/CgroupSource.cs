@@ -14,6 +14,7 @@ public sealed class CgroupSource : ISignalSource
 {
     private readonly ProcTreeSource _processes;
     private HashSet<ProcessIdentity> _lastMembers = [];
+    private IReadOnlyList<int> _pids = [];
     private double? _oomKills;
     private bool _empty;
 
@@ -22,7 +23,8 @@ public sealed class CgroupSource : ISignalSource
     public CgroupSource(CgroupLocation cgroup, bool perProcess = true)
     {
         Cgroup = cgroup;
-        _processes = new ProcTreeSource(new ProcessTreeSampler([], includeChildren: true, adopted: () => CgroupStatsReader.Processes(cgroup)), perProcess);
+        // The sampler's roots are this round's cgroup.procs, read once in ReadAsync.
+        _processes = new ProcTreeSource(new ProcessTreeSampler([], includeChildren: true, adopted: () => _pids), perProcess);
     }
 
     public CgroupLocation Cgroup { get; }
@@ -35,7 +37,7 @@ public sealed class CgroupSource : ISignalSource
 
     public async ValueTask ReadAsync(SignalReadings into, CancellationToken cancel)
     {
-        IReadOnlyList<int> pids = CgroupStatsReader.Processes(Cgroup);
+        IReadOnlyList<int> pids = _pids = CgroupStatsReader.Processes(Cgroup);
         HashSet<ProcessIdentity> members = [.. pids.Select(ProcessIdentity.Of).OfType<ProcessIdentity>()];
         TellMembership(members, into);
         await _processes.ReadAsync(into, cancel);

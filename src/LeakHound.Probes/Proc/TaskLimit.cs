@@ -7,10 +7,18 @@ namespace LeakHound.Probes.Proc;
 /// </summary>
 public static class TaskLimit
 {
-    public static double? ForProcess(int pid, string procRoot = "/proc", string cgroupRoot = "/sys/fs/cgroup")
+    public static double? ForProcess(int pid, string procRoot = "/proc", string cgroupRoot = "/sys/fs/cgroup") =>
+        Tightest(Kernel(procRoot), UserLimit(pid, procRoot), Cgroup(pid, procRoot, cgroupRoot));
+
+    /// <summary>The machine's own bound on tasks: the tightest of <c>threads-max</c> and <c>pid_max</c>.</summary>
+    public static double? Kernel(string procRoot = "/proc") =>
+        Tightest(KernelFiles.Number(Path.Combine(procRoot, "sys", "kernel", "threads-max")), KernelFiles.Number(Path.Combine(procRoot, "sys", "kernel", "pid_max")));
+
+    /// <summary>The smallest positive candidate, or null when there is none.</summary>
+    public static double? Tightest(params double?[] candidates)
     {
         double? limit = null;
-        foreach (double? candidate in new[] { Number(Path.Combine(procRoot, "sys", "kernel", "threads-max")), Number(Path.Combine(procRoot, "sys", "kernel", "pid_max")), UserLimit(pid, procRoot), Cgroup(pid, procRoot, cgroupRoot) })
+        foreach (double? candidate in candidates)
         {
             if (candidate is { } c && c > 0 && (limit is null || c < limit))
             {
@@ -55,12 +63,12 @@ public static class TaskLimit
                 }
 
                 string path = parts[2].Trim('/');
-                if (parts[0] == "0" && parts[1].Length == 0 && Number(Path.Combine(cgroupRoot, path, "pids.max")) is { } v2)
+                if (parts[0] == "0" && parts[1].Length == 0 && KernelFiles.Number(Path.Combine(cgroupRoot, path, "pids.max")) is { } v2)
                 {
                     return v2;
                 }
 
-                if (parts[1].Split(',').Contains("pids") && Number(Path.Combine(cgroupRoot, "pids", path, "pids.max")) is { } v1)
+                if (parts[1].Split(',').Contains("pids") && KernelFiles.Number(Path.Combine(cgroupRoot, "pids", path, "pids.max")) is { } v1)
                 {
                     return v1;
                 }
@@ -72,18 +80,5 @@ public static class TaskLimit
         }
 
         return null;
-    }
-
-    private static double? Number(string path)
-    {
-        try
-        {
-            string text = File.ReadAllText(path).Trim();
-            return text != "max" && double.TryParse(text, out double v) ? v : null;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
     }
 }
