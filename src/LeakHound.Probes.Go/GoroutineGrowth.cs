@@ -1,3 +1,5 @@
+using LeakHound.Core.Explaining;
+
 namespace LeakHound.Probes.Go;
 
 /// <summary>A stack whose goroutines grew in every step between dumps: the counts seen, and how fast.</summary>
@@ -19,24 +21,8 @@ public static class GoroutineGrowthDiff
     /// <param name="dumps">The dumps, oldest first, with when each was read (seconds).</param>
     public static IReadOnlyList<GoroutineGrowth> Growing(IReadOnlyList<(double T, IReadOnlyList<GoroutineStack> Stacks)> dumps)
     {
-        if (dumps.Count < 2)
-        {
-            return [];
-        }
-
-        Dictionary<string, GoroutineStack>[] bySignature = [.. dumps.Select(d => d.Stacks.ToDictionary(s => s.Signature, StringComparer.Ordinal))];
-        List<GoroutineGrowth> growing = [];
-        foreach ((string signature, GoroutineStack last) in bySignature[^1])
-        {
-            int[] counts = [.. bySignature.Select(d => d.TryGetValue(signature, out GoroutineStack? s) ? s.Count : 0)];
-            bool everyStep = counts.Zip(counts.Skip(1)).All(p => p.Second > p.First);
-            double seconds = dumps[^1].T - dumps[0].T;
-            if (everyStep && seconds > 0)
-            {
-                growing.Add(new GoroutineGrowth(last, counts, (counts[^1] - counts[0]) / seconds));
-            }
-        }
-
-        return [.. growing.OrderByDescending(g => g.Growth).ThenBy(g => g.Stack.Signature, StringComparer.Ordinal)];
+        Dictionary<string, GoroutineStack> last = dumps.Count > 0 ? dumps[^1].Stacks.ToDictionary(s => s.Signature, StringComparer.Ordinal) : [];
+        return [.. EveryStepGrowth.Of<string>([.. dumps.Select(d => (d.T, (IReadOnlyDictionary<string, long>)d.Stacks.ToDictionary(s => s.Signature, s => (long)s.Count, StringComparer.Ordinal)))])
+            .Select(g => new GoroutineGrowth(last[g.Key], [.. g.Values.Select(v => (int)v)], g.PerSecond))];
     }
 }

@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using Google.Protobuf;
+using LeakHound.Core.Explaining;
 using LeakHound.Probes.Go.Pprof;
 
 namespace LeakHound.Probes.Go;
@@ -115,23 +116,9 @@ public static class HeapGrowthDiff
     /// <param name="profiles">The profiles, oldest first, with when each was read (seconds).</param>
     public static IReadOnlyList<HeapGrowth> Growing(IReadOnlyList<(double T, IReadOnlyList<HeapSite> Sites)> profiles)
     {
-        if (profiles.Count < 2 || !(profiles[^1].T > profiles[0].T))
-        {
-            return [];
-        }
-
         Dictionary<string, HeapSite>[] bySignature = [.. profiles.Select(p => p.Sites.ToDictionary(s => s.Signature, StringComparer.Ordinal))];
-        List<HeapGrowth> growing = [];
-        foreach ((string signature, HeapSite last) in bySignature[^1])
-        {
-            long[] bytes = [.. bySignature.Select(d => d.TryGetValue(signature, out HeapSite? s) ? s.InuseBytes : 0)];
-            long[] objects = [.. bySignature.Select(d => d.TryGetValue(signature, out HeapSite? s) ? s.InuseObjects : 0)];
-            if (bytes.Zip(bytes.Skip(1)).All(p => p.Second > p.First))
-            {
-                growing.Add(new HeapGrowth(last, bytes, objects, (bytes[^1] - bytes[0]) / (profiles[^1].T - profiles[0].T)));
-            }
-        }
-
-        return [.. growing.OrderByDescending(g => g.Growth)];
+        long Objects(Dictionary<string, HeapSite> profile, string signature) => profile.TryGetValue(signature, out HeapSite? s) ? s.InuseObjects : 0;
+        return [.. EveryStepGrowth.Of<string>([.. profiles.Select((p, i) => (p.T, (IReadOnlyDictionary<string, long>)bySignature[i].ToDictionary(s => s.Key, s => s.Value.InuseBytes, StringComparer.Ordinal)))])
+            .Select(g => new HeapGrowth(bySignature[^1][g.Key], g.Values, [.. bySignature.Select(p => Objects(p, g.Key))], g.PerSecond))];
     }
 }

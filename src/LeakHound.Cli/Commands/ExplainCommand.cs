@@ -2,6 +2,7 @@ using System.CommandLine;
 using LeakHound.Cli.Rendering;
 using LeakHound.Probes.DotNet;
 using LeakHound.Probes.Go;
+using LeakHound.Probes.Node;
 using Spectre.Console;
 
 namespace LeakHound.Cli.Commands;
@@ -9,11 +10,12 @@ namespace LeakHound.Cli.Commands;
 /// <summary>
 /// <c>leakhound explain --pid N | --pprof-url URL</c>: what grows inside a running service, by the mechanism of its
 /// runtime. A .NET process: the heap diff (as <c>heapdiff</c>). A Go program: the goroutine stacks whose count grows in
-/// every step between dumps of its <c>net/http/pprof</c> (given, or found among the process's listening ports).
+/// every step between dumps of its <c>net/http/pprof</c> (given, or found among the process's listening ports). A
+/// Node.js process: the allocation sites whose live memory grows, through its inspector.
 /// </summary>
 internal static class ExplainCommand
 {
-    private static readonly Option<int?> Pid = new("--pid", "-p") { Description = "The process: .NET (heap diff) or Go (its net/http/pprof, found on its listening ports)" };
+    private static readonly Option<int?> Pid = new("--pid", "-p") { Description = "The process: .NET (heap diff), Node.js (its inspector, opened with SIGUSR1 and closed again) or Go (its net/http/pprof, found on its listening ports)" };
     private static readonly Option<string?> PprofUrl = new("--pprof-url") { Description = "A Go program's net/http/pprof, e.g. http://127.0.0.1:6060/debug/pprof" };
     private static readonly Option<string> For = new("--for") { Description = "How long to watch: the first and last snapshots are this far apart", DefaultValueFactory = _ => "60s" };
     private static readonly Option<int> Snapshots = new("--snapshots", "-n") { Description = "Snapshots over that time (≥ 2); what grows must grow between every two", DefaultValueFactory = _ => 3 };
@@ -21,7 +23,7 @@ internal static class ExplainCommand
 
     public static Command Create()
     {
-        Command command = new("explain", "Say what grows inside a running .NET or Go service (heap types, goroutine stacks), over a few snapshots");
+        Command command = new("explain", "Say what grows inside a running .NET, Node.js or Go service (heap types, allocation sites, goroutine stacks), over a few snapshots");
         foreach (Option o in new Option[] { Pid, PprofUrl, For, Snapshots, Top, CommonOptions.Format })
         {
             command.Options.Add(o);
@@ -59,6 +61,10 @@ internal static class ExplainCommand
         {
             return await HeapDiffCommand.RunAsync(dotnet, window / (count - 1), count, top, json, Path.GetTempPath(), cancel);
         }
+        else if (pid is { } node && NodeInspector.IsNode(node))
+        {
+            return await ExplainNodeAsync(node, window, count, top, json, cancel);
+        }
         else
         {
             pprof = await PprofDiscovery.FindAsync(pid!.Value, TimeSpan.FromSeconds(2), cancel) ?? throw new LeakHoundException(NoMechanism(pid.Value), ExitCode.Target);
@@ -91,9 +97,40 @@ internal static class ExplainCommand
     private static string NoMechanism(int pid)
     {
         string comm = File.Exists($"/proc/{pid}/comm") ? File.ReadAllText($"/proc/{pid}/comm").Trim() : "?";
-        return comm == "node"
-            ? $"PID {pid} is a Node.js process: explanations through the Node inspector are not built yet (watch it with run/watch; --metrics-url for its /metrics)"
-            : $"PID {pid} ({comm}) is not a .NET process and serves no net/http/pprof on the ports it listens on; give --pprof-url";
+        return $"PID {pid} ({comm}) is not a .NET or Node.js process and serves no net/http/pprof on the ports it listens on; give --pprof-url";
+    }
+
+    /// <summary>A Node.js process, through its inspector (opened with SIGUSR1 and closed again): its growing allocation sites.</summary>
+    private static async Task<int> ExplainNodeAsync(int pid, double window, int count, int top, bool json, CancellationToken cancel)
+    {
+        IAnsiConsole human = HumanConsole.Create(json);
+        NodeExplanation explanation;
+        try
+        {
+            InspectorSession session = await NodeInspector.AttachAsync(pid, TimeSpan.FromSeconds(5), cancel);
+            await using (session)
+            {
+                human.MarkupLine(Markup.Escape(session.OpenedByUs
+                    ? $"opened the inspector of PID {pid} on 127.0.0.1:{session.Port} (SIGUSR1); it is closed again at the end"
+                    : $"using the inspector PID {pid} already had open on 127.0.0.1:{session.Port} (left open)"));
+                explanation = await NodeExplainer.RunAsync(session, window, count, top, message => human.MarkupLine(Markup.Escape(message)), cancel);
+            }
+        }
+        catch (NodeInspectorException e)
+        {
+            throw new LeakHoundException(e.Message, ExitCode.Target);
+        }
+
+        if (json)
+        {
+            JsonStdout.Write(w => NodeExplanationJson.Write(w, explanation));
+        }
+        else
+        {
+            NodeExplanationText.Write(human, explanation);
+        }
+
+        return explanation.AnyGrowth ? (int)ExitCode.Leak : (int)ExitCode.NoLeak;
     }
 
     private static void Write(IAnsiConsole console, GoExplanation explanation)

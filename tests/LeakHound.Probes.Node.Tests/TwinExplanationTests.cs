@@ -1,0 +1,59 @@
+namespace LeakHound.Probes.Node.Tests;
+
+/// <summary>
+/// The Node twins of the incidents (tests/fixtures/node/twins), explained by PID through their inspector: each leaky
+/// twin's growing allocation site is a function of its own that allocates what it keeps; each fixed twin shows
+/// nothing above noise. One class per incident, so that the incidents run side by side.
+/// </summary>
+public abstract class TwinExplanationTests(string incident)
+{
+    private const double Window = 8;
+
+    [Fact]
+    public async Task TheLeakyTwin_NamesTheFunctionThatAllocatesWhatItKeeps()
+    {
+        string script = $"twins/{incident}-leaky.js";
+        NodeExplanation e = await ExplainAsync(script);
+
+        Assert.True(e.AnyGrowth, $"nothing grows in {script}: {Describe(e)}");
+        AllocationGrowth top = e.Growing[0];
+        Assert.EndsWith($"{incident}-leaky.js", top.Site.Site.File, StringComparison.Ordinal);
+        Assert.Contains(top.Site.Site.Line, NodeProgram.MarkedLines(script, "// KEEPS"));
+        Assert.True(top.BytesPerSecond > 0 && top.Bytes.Zip(top.Bytes.Skip(1)).All(p => p.Second > p.First), Describe(e));
+        Assert.True(e.InspectorClosed, "the inspector opened for the explanation is still open");
+    }
+
+    [Fact]
+    public async Task TheFixedTwin_ShowsNothingGrowing()
+    {
+        NodeExplanation e = await ExplainAsync($"twins/{incident}-fixed.js");
+
+        Assert.False(e.AnyGrowth, Describe(e));
+        Assert.Equal(3, e.Profiles.Count);
+    }
+
+    private static async Task<NodeExplanation> ExplainAsync(string script)
+    {
+        // --inspect-port=0 only so that the incidents' classes do not contend for 9229; SIGUSR1 opens it as for any process.
+        using NodeProgram program = await NodeProgram.StartAsync(script, ["--inspect-port=0"], "90");
+        await Task.Delay(TimeSpan.FromSeconds(2)); // past start-up, as a service under load would be
+        InspectorSession session = await NodeInspector.AttachAsync(program.Pid, TimeSpan.FromSeconds(10), CancellationToken.None);
+        await using (session)
+        {
+            Assert.True(session.OpenedByUs);
+            return await NodeExplainer.RunAsync(session, Window, 3, 10, _ => { }, CancellationToken.None);
+        }
+    }
+
+    private static string Describe(NodeExplanation e) =>
+        string.Join("; ", e.Growing.Select(g => $"{g.Site.Site} {string.Join("→", g.Bytes)} ({string.Join("→", g.Samples)} samples)"))
+        + $" | heap {string.Join("→", e.Profiles.Select(p => p.Memory.HeapUsed >> 10))} KiB";
+}
+
+public sealed class WavBroadcasterTwinTests() : TwinExplanationTests("wav-broadcaster");
+
+public sealed class MediaRouteTwinTests() : TwinExplanationTests("media-route");
+
+public sealed class JobCacheTwinTests() : TwinExplanationTests("job-cache");
+
+public sealed class ContactCacheTwinTests() : TwinExplanationTests("contact-cache");
