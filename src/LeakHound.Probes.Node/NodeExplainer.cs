@@ -15,6 +15,7 @@ public sealed record AllocationGrowth(AllocationSite Site, IReadOnlyList<long> B
 }
 
 /// <summary>What grew inside a Node.js process over a few sampling heap profiles, with its memory split at each.</summary>
+/// <param name="InspectorClosed">The inspector LeakHound opened was closed again and checked to be (set by whoever closes the session).</param>
 public sealed record NodeExplanation(int Pid, int Port, bool InspectorClosed, int SamplingIntervalBytes,
     IReadOnlyList<(double T, NodeMemory Memory, IReadOnlyList<AllocationSite> Sites)> Profiles, IReadOnlyList<AllocationGrowth> Growing)
 {
@@ -26,8 +27,8 @@ public sealed record NodeExplanation(int Pid, int Port, bool InspectorClosed, in
 /// after a full collection at each of <c>count</c> points its live samples are read. A site grows when its live bytes
 /// rose between every two profiles and its live samples rose by more than three standard deviations of their count
 /// (a site whose objects are freed slowly rises in one step by chance, not in every step by that much). A site is a
-/// function, named by the line it starts at: V8's sampler sees the optimized frame, so a small callee inlined into its
-/// caller is reported as the caller.
+/// function, named by the line it starts at; for the window V8's optimizer is held back (precise call counting), so that
+/// no function of the program hides inlined in another.
 /// </summary>
 public static class NodeExplainer
 {
@@ -43,11 +44,18 @@ public static class NodeExplainer
     /// <param name="top">Growing sites kept.</param>
     /// <param name="progress">Told after each profile.</param>
     /// <param name="cancel">Ends it early (the sampler is stopped).</param>
+    /// <remarks>The session stays open: its owner closes it (a watch reads the same session's gauges meanwhile).</remarks>
     /// <exception cref="NodeInspectorException">The inspector failed.</exception>
     public static async Task<NodeExplanation> RunAsync(InspectorSession session, double window, int count, int top, Action<string> progress, CancellationToken cancel)
     {
         List<(double T, NodeMemory Memory, IReadOnlyList<AllocationSite> Sites)> profiles = [];
         double step = window / (count - 1);
+        // V8's sampler records physical frames: a function its optimizer inlined (a program's timer callback into Node's
+        // listOnTimeout, a small method into its caller) vanishes from the stacks. Precise call counting needs every
+        // call seen, so starting it deoptimizes everything and keeps functions from being inlined for the window: the
+        // program's own functions show. The price — JavaScript runs unoptimized for the window — ends with it.
+        await session.SendAsync("Profiler.enable", null, cancel);
+        await session.SendAsync("Profiler.startPreciseCoverage", new { callCount = true, detailed = false }, cancel);
         await session.SendAsync("HeapProfiler.enable", null, cancel);
         await session.SendAsync("HeapProfiler.startSampling", new { samplingInterval = DefaultSamplingInterval }, cancel);
         try
@@ -71,6 +79,8 @@ public static class NodeExplainer
             try
             {
                 await session.SendAsync("HeapProfiler.stopSampling", null, CancellationToken.None, TimeSpan.FromSeconds(5));
+                await session.SendAsync("Profiler.stopPreciseCoverage", null, CancellationToken.None, TimeSpan.FromSeconds(5));
+                await session.SendAsync("Profiler.disable", null, CancellationToken.None, TimeSpan.FromSeconds(5));
             }
             catch (NodeInspectorException)
             {
@@ -78,18 +88,7 @@ public static class NodeExplainer
             }
         }
 
-        bool closed = true;
-        try
-        {
-            await session.CloseAsync();
-        }
-        catch (NodeInspectorException e)
-        {
-            closed = false;
-            progress(e.Message);
-        }
-
-        return new NodeExplanation(session.Pid, session.Port, closed && session.OpenedByUs, DefaultSamplingInterval, profiles, [.. Growing(profiles).Take(top)]);
+        return new NodeExplanation(session.Pid, session.Port, false, DefaultSamplingInterval, profiles, [.. Growing(profiles).Take(top)]);
     }
 
     /// <summary>The sites whose live bytes rose between every two profiles, and whose live samples rose beyond noise.</summary>

@@ -45,15 +45,15 @@ public static class NodeExplanationJson
         }
 
         w.WriteEndArray();
-        w.WriteStartArray("growing");
+        w.WriteStartArray("heap_growing");
         foreach (AllocationGrowth g in e.Growing)
         {
             w.WriteStartObject();
-            w.WriteString("kind", "allocation site");
+            w.WriteString("kind", "heap allocation site");
             w.WriteString("what", g.Site.Site.Function.Length == 0 ? "(anonymous)" : g.Site.Site.Function);
             w.WriteString("where", g.Site.Site.Location);
             if (g.Site.Via is { } via) { w.WriteString("via", via.ToString()); } else { w.WriteNull("via"); }
-            w.WriteStartArray("live_bytes");
+            w.WriteStartArray("inuse_bytes");
             foreach (long b in g.Bytes)
             {
                 w.WriteNumberValue(b);

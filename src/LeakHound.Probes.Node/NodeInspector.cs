@@ -63,6 +63,14 @@ public static class NodeInspector
             return await InspectorSession.OpenAsync(pid, open.Port, open.Socket, openedByUs: false, cancel);
         }
 
+        // SIGUSR1's default action ends a process: send it only to one that catches it (Node does, unless started with
+        // --disable-sigusr1, or before its start-up installed the handler).
+        if (CatchesSigusr1(pid) == false)
+        {
+            throw new NodeInspectorException($"PID {pid} does not catch SIGUSR1 (started with --disable-sigusr1, or still starting): "
+                + "sending it would end the process, so no inspector is opened");
+        }
+
         int refused = ProcessSignals.SendOrError(pid, ProcessSignals.SigUsr1);
         if (refused == ProcessSignals.Eperm)
         {
@@ -122,6 +130,28 @@ public static class NodeInspector
             {
                 // not the inspector
             }
+        }
+
+        return null;
+    }
+
+    /// <summary>Whether the process has a handler for SIGUSR1 (<c>SigCgt</c> of its status); null when that cannot be read.</summary>
+    public static bool? CatchesSigusr1(int pid)
+    {
+        try
+        {
+            foreach (string line in File.ReadLines($"/proc/{pid}/status"))
+            {
+                if (line.StartsWith("SigCgt:", StringComparison.Ordinal)
+                    && ulong.TryParse(line["SigCgt:".Length..].Trim(), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out ulong caught))
+                {
+                    return (caught & (1UL << (ProcessSignals.SigUsr1 - 1))) != 0;
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // gone, or not ours to read
         }
 
         return null;

@@ -35,7 +35,8 @@ public sealed class ReportSink(string? html, string? pngDirectory, string source
         ReportDocument report = ReportBuilder.Build(series, result.Targets[0].Detectors.Options, source, qualify: result.Targets.Count > 1) with
         {
             HeapDiffs = [.. result.HeapDiffs.Where(d => d.Value.Result is not null).Select(d => Table(d.Key.Label, d.Value.Result!)),
-                .. result.GoExplanations.Where(e => e.Value.Result is not null).Select(e => Table(e.Key.Label, e.Value.Result!))],
+                .. result.GoExplanations.Where(e => e.Value.Result is not null).Select(e => Table(e.Key.Label, e.Value.Result!)),
+                .. result.NodeExplanations.Where(e => e.Value.Result is not null).Select(e => Table(e.Key.Label, e.Value.Result!))],
             Marks = result.Marks,
         };
         try
@@ -64,6 +65,15 @@ public sealed class ReportSink(string? html, string? pngDirectory, string source
                 string.Join(" ← ", h.Site.Stack))),
         ],
         $"What grows in {target} (Go, from its pprof)");
+
+    /// <summary>
+    /// A Node.js target's explanation as report rows: each allocation site whose live memory grew (its live samples
+    /// before and after, the bytes grown), with its stack as what holds it.
+    /// </summary>
+    public static HeapDiffTable Table(string target, Probes.Node.NodeExplanation explanation) => new(target,
+        [.. explanation.Growing.Select(g => new HeapDiffRow($"live memory allocated in {g.Site.Site}{(g.Site.Via is { } via ? $" via {via}" : "")}",
+            g.Samples[0], g.Samples[^1], g.Growth, string.Join(" ← ", g.Site.Stack)))],
+        $"What grows in {target} (Node.js, from its sampling heap profiler)");
 
     /// <summary>A heap diff as report rows (the top growing types, with their retention path when one was found).</summary>
     public static HeapDiffTable Table(string target, HeapDiffResult diff) => new(target,

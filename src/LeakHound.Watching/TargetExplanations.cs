@@ -1,5 +1,6 @@
 using LeakHound.Probes.DotNet.Heap;
 using LeakHound.Probes.Go;
+using LeakHound.Probes.Node;
 
 namespace LeakHound.Watching;
 
@@ -90,7 +91,7 @@ public sealed class TargetExplanations<T>(WatchEngine watch, string what, Func<W
     }
 }
 
-/// <summary>The kinds of explanation a watch takes: a .NET target's heap diff, a Go target's goroutines and heap.</summary>
+/// <summary>The kinds of explanation a watch takes: a .NET target's heap diff, a Node.js target's allocation sites, a Go target's goroutines and heap.</summary>
 internal static class Explanations
 {
     /// <summary>Two snapshots <see cref="WatchSettings.HeapDiffIntervalSeconds"/> apart, the ten types that grew most.</summary>
@@ -100,6 +101,26 @@ internal static class Explanations
         return new(watch, "heap diff", _ => $"taking a heap diff ({interval:0.#}s between snapshots)",
             target => HeapDiffRunner.RunAsync(target.RootPid, interval, 2, 10, Path.GetTempPath(), _ => { }, CancellationToken.None),
             e => e is HeapSnapshotException or IOException);
+    }
+
+    /// <summary>
+    /// Three sampling heap profiles over <see cref="WatchSettings.HeapDiffIntervalSeconds"/>, through the inspector the
+    /// target's gauges already read (<c>--node-inspector</c>), which stays open until the watch ends.
+    /// </summary>
+    public static TargetExplanations<NodeExplanation> Node(WatchEngine watch)
+    {
+        double window = watch.Settings.HeapDiffIntervalSeconds;
+        return new(watch, "explanation", target => $"sampling its heap allocations through its inspector (3 profiles over {window:0.#}s)",
+            async target =>
+            {
+                NodeInspectorSource source = target.NodeInspector ?? throw new NodeInspectorException($"{target.Label} has no --node-inspector");
+                InspectorSession session = await source.SessionAsync(TimeSpan.FromSeconds(15));
+                return await NodeExplainer.RunAsync(session, window, 3, 10, _ => { }, CancellationToken.None);
+            },
+            e => e is NodeInspectorException,
+            result => result.Growing.Count > 0
+                ? $"live memory grows at {result.Growing[0].Site.Site} ({Core.Units.Quantity.FormatBytes(result.Growing[0].BytesPerSecond)}/s)"
+                : "no allocation site's live memory grows beyond the sampler's noise");
     }
 
     /// <summary>Three snapshots of goroutines and heap over <see cref="WatchSettings.HeapDiffIntervalSeconds"/>, through the target's pprof.</summary>

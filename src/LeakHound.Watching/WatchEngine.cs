@@ -53,6 +53,7 @@ public sealed class WatchEngine
         Settings = settings;
         HeapDiffs = Explanations.HeapDiffs(this);
         GoExplanations = Explanations.Go(this);
+        NodeExplanations = Explanations.Node(this);
     }
 
     public IReadOnlyList<WatchTarget> Targets => _targets;
@@ -64,6 +65,9 @@ public sealed class WatchEngine
 
     /// <summary>Explanations of Go targets taken during this watch (<c>--explain-on-leak</c> with <c>--pprof-url</c>).</summary>
     public TargetExplanations<Probes.Go.GoExplanation> GoExplanations { get; }
+
+    /// <summary>Explanations of Node.js targets taken during this watch (<c>--explain-on-leak</c> with <c>--node-inspector</c>).</summary>
+    public TargetExplanations<Probes.Node.NodeExplanation> NodeExplanations { get; }
 
     /// <summary>Where this watch's time line starts: after the last stored sample when a watch is resumed.</summary>
     public double StartAt { get; init; }
@@ -135,9 +139,10 @@ public sealed class WatchEngine
 
         IReadOnlyDictionary<WatchTarget, ExplanationOutcome<Probes.DotNet.Heap.HeapDiffResult>> diffs = await HeapDiffs.CollectAsync(TimeSpan.FromSeconds(60));
         IReadOnlyDictionary<WatchTarget, ExplanationOutcome<Probes.Go.GoExplanation>> explanations = await GoExplanations.CollectAsync(TimeSpan.FromSeconds(120));
+        IReadOnlyDictionary<WatchTarget, ExplanationOutcome<Probes.Node.NodeExplanation>> nodeExplanations = await NodeExplanations.CollectAsync(TimeSpan.FromSeconds(120));
         DeliverNotices();
         // The watch covers its rounds: the time of the last one, not when the result was put together.
-        WatchResult result = new(_targets, StoppedBecause.Value, _lastRoundElapsed, diffs) { Marks = [.. _marks], GoExplanations = explanations };
+        WatchResult result = new(_targets, StoppedBecause.Value, _lastRoundElapsed, diffs) { Marks = [.. _marks], GoExplanations = explanations, NodeExplanations = nodeExplanations };
         foreach (IWatchSink sink in _sinks)
         {
             await sink.OnEndAsync(result);

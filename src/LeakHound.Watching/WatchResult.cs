@@ -29,6 +29,10 @@ public sealed record WatchResult(IReadOnlyList<WatchTarget> Targets, StopReason 
     public IReadOnlyDictionary<WatchTarget, ExplanationOutcome<Probes.Go.GoExplanation>> GoExplanations { get; init; } =
         new Dictionary<WatchTarget, ExplanationOutcome<Probes.Go.GoExplanation>>();
 
+    /// <summary>Explanations of Node.js targets taken during the watch (<c>--explain-on-leak</c> with <c>--node-inspector</c>).</summary>
+    public IReadOnlyDictionary<WatchTarget, ExplanationOutcome<Probes.Node.NodeExplanation>> NodeExplanations { get; init; } =
+        new Dictionary<WatchTarget, ExplanationOutcome<Probes.Node.NodeExplanation>>();
+
     /// <summary>The time line's gaps and restarts (a resumed watch).</summary>
     public IReadOnlyList<LeakHound.Core.Series.TimelineMark> Marks { get; init; } = [];
 

@@ -26,7 +26,7 @@ public static class WatchResultJson
         w.WriteStartArray("targets");
         foreach (WatchTarget t in result.Targets)
         {
-            WriteTarget(w, t, result.HeapDiffs.GetValueOrDefault(t), result.GoExplanations.GetValueOrDefault(t));
+            WriteTarget(w, t, result.HeapDiffs.GetValueOrDefault(t), result.GoExplanations.GetValueOrDefault(t), result.NodeExplanations.GetValueOrDefault(t));
         }
 
         w.WriteEndArray();
@@ -58,7 +58,8 @@ public static class WatchResultJson
         w.WriteEndArray();
     }
 
-    private static void WriteTarget(Utf8JsonWriter w, WatchTarget t, ExplanationOutcome<HeapDiffResult>? diff, ExplanationOutcome<Probes.Go.GoExplanation>? explanation)
+    private static void WriteTarget(Utf8JsonWriter w, WatchTarget t, ExplanationOutcome<HeapDiffResult>? diff, ExplanationOutcome<Probes.Go.GoExplanation>? explanation,
+        ExplanationOutcome<Probes.Node.NodeExplanation>? nodeExplanation)
     {
         w.WriteStartObject();
         w.WriteString("label", t.Label);
@@ -94,6 +95,19 @@ public static class WatchResultJson
             if (explanation.Result is { } found)
             {
                 Probes.Go.GoExplanationJson.Write(w, found, explanation.StartedAtSeconds);
+            }
+            else
+            {
+                w.WriteNullValue();
+            }
+        }
+
+        if (nodeExplanation is not null)
+        {
+            w.WritePropertyName("node_explanation");
+            if (nodeExplanation.Result is { } found)
+            {
+                Probes.Node.NodeExplanationJson.Write(w, found, nodeExplanation.StartedAtSeconds);
             }
             else
             {

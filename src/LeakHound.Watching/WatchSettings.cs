@@ -41,6 +41,13 @@ public sealed record WatchSettings
     /// </summary>
     public bool ExplainOnLeak { get; init; }
 
+    /// <summary>
+    /// Open the inspector of a target whose root process is Node.js (<c>--node-inspector</c>): its heap gauges every
+    /// round, and its allocation sites for an explanation. Only when asked: an open inspector lets any local user run
+    /// code in the target; it is closed again when the watch ends.
+    /// </summary>
+    public bool NodeInspector { get; init; }
+
     /// <summary>The first target's Go net/http/pprof (<c>--pprof-url</c>), for explanations of a Go program.</summary>
     public Uri? PprofUrl { get; init; }
 

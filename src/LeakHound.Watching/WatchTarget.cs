@@ -3,6 +3,7 @@ using LeakHound.Core.Series;
 using LeakHound.Probes;
 using LeakHound.Probes.Cgroups;
 using LeakHound.Probes.DotNet.EventPipe;
+using LeakHound.Probes.Node;
 using LeakHound.Probes.Prometheus;
 using LeakHound.Probes.Proc;
 using LeakHound.Watching.Launch;
@@ -92,6 +93,9 @@ public sealed class WatchTarget : IDisposable
 
     /// <summary>The .NET runtime counters, when the root is a .NET process (null when not read).</summary>
     public RuntimeCounterSource? Runtime => _sources.OfType<RuntimeCounterSource>().FirstOrDefault();
+
+    /// <summary>The Node.js inspector's gauges, when the root is a Node.js process and <c>--node-inspector</c> was given (null otherwise).</summary>
+    public NodeInspectorSource? NodeInspector => _sources.OfType<NodeInspectorSource>().FirstOrDefault();
 
     /// <summary>What the watch remembers of each series, in the order they appeared.</summary>
     public IReadOnlyDictionary<SeriesKey, SeriesTrack> Tracks => _tracks;
@@ -199,7 +203,11 @@ public sealed class WatchTarget : IDisposable
             RootIdentity = ProcessIdentity.Of(pid),
             CommandLine = launched?.CommandLine ?? ReadCommandLine(pid),
         };
-        if (settings.RuntimeCounters)
+        if (settings.NodeInspector && Probes.Node.NodeInspector.IsNode(pid))
+        {
+            target.AddSource(new NodeInspectorSource(pid, label, TimeSpan.FromSeconds(Math.Clamp(settings.IntervalSeconds * 0.8, 0.5, 10))));
+        }
+        else if (settings.RuntimeCounters)
         {
             target.AddSource(new RuntimeCounterSource(pid, label, settings.IntervalSeconds,
                 () => tree.Latest?.Processes.FirstOrDefault(p => p.Pid == pid)?.RssBytes));

@@ -147,7 +147,7 @@ public sealed class ExplainGoTests(GoReconnectFixture go) : IClassFixture<GoReco
                 (["--pprof-url", $"http://127.0.0.1:{port}/no/such/"], "404"),
                 (["--pprof-url", $"http://127.0.0.1:{html}/debug/pprof"], "not a Go goroutine dump"),
                 (["--pprof-url", $"http://127.0.0.1:{Repo.FreePort()}/debug/pprof"], "cannot reach"),
-                (["--pid", sleeper.Id.ToString()], "is not a .NET process and serves no net/http/pprof"),
+                (["--pid", sleeper.Id.ToString()], "is not a .NET or Node.js process and serves no net/http/pprof"),
             ];
             foreach ((string[] args, string message) in cases)
             {

@@ -1,3 +1,5 @@
+using LeakHound.Probes.Proc;
+
 namespace LeakHound.Probes.Node.Tests;
 
 /// <summary>
@@ -41,7 +43,9 @@ public abstract class TwinExplanationTests(string incident)
         await using (session)
         {
             Assert.True(session.OpenedByUs);
-            return await NodeExplainer.RunAsync(session, Window, 3, 10, _ => { }, CancellationToken.None);
+            NodeExplanation explanation = await NodeExplainer.RunAsync(session, Window, 3, 10, _ => { }, CancellationToken.None);
+            await session.CloseAsync();
+            return explanation with { InspectorClosed = !ListeningPorts.Of(program.Pid).Contains(session.Port) };
         }
     }
 

@@ -76,7 +76,7 @@ public sealed class RuleActionSinkTests
         double leakAt = sink.Changes.Single(c => c.To.Verdict == Verdict.Leak).To.DetectedAtSeconds!.Value;
         // Actions run in the background while the fake clock races on: "at once" is some rounds after the leak, long before the end at 240 s.
         Assert.True(saidAt is { } said && said >= leakAt && said < leakAt + 60 && said < 200, $"said at {saidAt}, leak at {leakAt}");
-        Assert.Contains(sink.Notices, n => n.Contains("cannot explain svc: it is not a .NET process, and no --pprof-url", StringComparison.Ordinal));
+        Assert.Contains(sink.Notices, n => n.Contains("cannot explain svc: it is not a .NET process, it is not read with --node-inspector (Node.js), and no --pprof-url", StringComparison.Ordinal));
         Assert.Empty(result.HeapDiffs);
         Assert.Empty(result.GoExplanations);
     }

@@ -114,6 +114,15 @@ internal static class ExplainCommand
                     ? $"opened the inspector of PID {pid} on 127.0.0.1:{session.Port} (SIGUSR1); it is closed again at the end"
                     : $"using the inspector PID {pid} already had open on 127.0.0.1:{session.Port} (left open)"));
                 explanation = await NodeExplainer.RunAsync(session, window, count, top, message => human.MarkupLine(Markup.Escape(message)), cancel);
+                try
+                {
+                    await session.CloseAsync();
+                    explanation = explanation with { InspectorClosed = session.OpenedByUs };
+                }
+                catch (NodeInspectorException e)
+                {
+                    human.MarkupLine(Markup.Escape(e.Message));
+                }
             }
         }
         catch (NodeInspectorException e)

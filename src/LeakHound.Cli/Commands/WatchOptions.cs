@@ -37,7 +37,11 @@ internal static class WatchOptions
     public static readonly Option<bool> NoRuntimeCounters = new("--no-runtime-counters") { Description = "Do not read .NET runtime counters over EventPipe from a .NET target" };
     public static readonly Option<bool> ExplainOnLeak = new("--explain-on-leak", "--heapdiff-on-leak")
     {
-        Description = "On a leak, say what grows and add it to the output: a heap diff of a .NET target, the goroutines and heap sites of a Go target with --pprof-url",
+        Description = "On a leak, say what grows and add it to the output: a heap diff of a .NET target, the growing allocation sites of a Node.js target with --node-inspector, the goroutines and heap sites of a Go target with --pprof-url",
+    };
+    public static readonly Option<bool> NodeInspector = new("--node-inspector")
+    {
+        Description = "Open the inspector of a Node.js target (SIGUSR1; closed again at the end) for its heap gauges and --explain-on-leak; any local user could use it meanwhile",
     };
     public static readonly Option<string?> PprofUrl = new("--pprof-url") { Description = "The target's Go net/http/pprof (http://127.0.0.1:PORT/debug/pprof), for --explain-on-leak" };
     public static readonly Option<bool> NoChildren = new("--no-children") { Description = "Watch only the given processes, not their descendants" };
@@ -47,7 +51,7 @@ internal static class WatchOptions
         CommonOptions.Store, NoStore, Resume, Retention, CommonOptions.Format];
 
     /// <summary>What a watch of processes reads: these, and the outputs.</summary>
-    private static readonly Option[] s_processes = [Interval, NoChildren, MetricsUrl, Metric, NoRuntimeCounters, ExplainOnLeak, PprofUrl];
+    private static readonly Option[] s_processes = [Interval, NoChildren, MetricsUrl, Metric, NoRuntimeCounters, ExplainOnLeak, NodeInspector, PprofUrl];
 
     public static void AddTo(Command command)
     {
@@ -93,9 +97,9 @@ internal static class WatchOptions
                 ? p : throw new LeakHoundException($"--pprof-url: '{expanded}' is not an http(s) URL");
         }
 
-        if (parse.GetValue(ExplainOnLeak) && parse.GetValue(NoRuntimeCounters) && pprof is null)
+        if (parse.GetValue(ExplainOnLeak) && parse.GetValue(NoRuntimeCounters) && pprof is null && !parse.GetValue(NodeInspector))
         {
-            throw new LeakHoundException("--explain-on-leak (--heapdiff-on-leak) of a .NET target needs the runtime counters: drop --no-runtime-counters (or give --pprof-url for a Go target)");
+            throw new LeakHoundException("--explain-on-leak (--heapdiff-on-leak) of a .NET target needs the runtime counters: drop --no-runtime-counters (or give --node-inspector for a Node.js target, --pprof-url for a Go target)");
         }
 
         List<Uri> urls = [];
@@ -119,6 +123,7 @@ internal static class WatchOptions
             RuntimeCounters = !parse.GetValue(NoRuntimeCounters),
             ExplainOnLeak = parse.GetValue(ExplainOnLeak),
             PprofUrl = pprof,
+            NodeInspector = parse.GetValue(NodeInspector),
         };
         return new WatchRequest
         {

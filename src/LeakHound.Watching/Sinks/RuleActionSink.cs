@@ -108,6 +108,13 @@ public sealed class RuleActionSink(IReadOnlyList<Rule> rules, TimeSpan? endWait 
                     }
 
                     break;
+                case ExplainAction when target.NodeInspector is not null:
+                    if (!_watch!.NodeExplanations.Start(target, $"rule '{rule}'"))
+                    {
+                        Say($"rule '{rule}': {target.Label} was already explained in this watch");
+                    }
+
+                    break;
                 case ExplainAction when target.Pprof is not null:
                     if (!_watch!.GoExplanations.Start(target, $"rule '{rule}'"))
                     {
@@ -116,7 +123,7 @@ public sealed class RuleActionSink(IReadOnlyList<Rule> rules, TimeSpan? endWait 
 
                     break;
                 case ExplainAction:
-                    Say($"rule '{rule}': cannot explain {target.Label}: it is not a .NET process, and no --pprof-url was given for a Go program (Node.js is not supported yet)");
+                    Say($"rule '{rule}': cannot explain {target.Label}: it is not a .NET process, it is not read with --node-inspector (Node.js), and no --pprof-url was given for a Go program");
                     break;
                 case StopAction:
                     await StopAsync(rule, target);
