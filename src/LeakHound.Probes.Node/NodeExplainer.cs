@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using LeakHound.Core.Explaining;
 using LeakHound.Core.Units;
+using LeakHound.Probes.Node.Snapshots;
 
 namespace LeakHound.Probes.Node;
 
@@ -19,7 +20,19 @@ public sealed record AllocationGrowth(AllocationSite Site, IReadOnlyList<long> B
 public sealed record NodeExplanation(int Pid, int Port, bool InspectorClosed, int SamplingIntervalBytes,
     IReadOnlyList<(double T, NodeMemory Memory, IReadOnlyList<AllocationSite> Sites)> Profiles, IReadOnlyList<AllocationGrowth> Growing)
 {
-    public bool AnyGrowth => Growing.Count > 0;
+    /// <summary>Heap snapshots taken (<c>--heap-snapshots</c>), with the pause each cost; empty when none were asked for.</summary>
+    public IReadOnlyList<Snapshots.SnapshotTaken> Snapshots { get; init; } = [];
+
+    /// <summary>Why snapshots were asked for but not (all) taken: the target's headroom, a failure.</summary>
+    public string? SnapshotsRefused { get; init; }
+
+    /// <summary>Constructors whose objects grew in every diff of the snapshots, with a retainer path.</summary>
+    public IReadOnlyList<Snapshots.ClassGrowth> Classes { get; init; } = [];
+
+    /// <summary>Collections whose entries grew in every diff of the snapshots, with a retainer path.</summary>
+    public IReadOnlyList<Snapshots.CollectionGrowth> Collections { get; init; } = [];
+
+    public bool AnyGrowth => Growing.Count + Classes.Count + Collections.Count > 0;
 }
 
 /// <summary>
@@ -44,11 +57,14 @@ public static class NodeExplainer
     /// <param name="top">Growing sites kept.</param>
     /// <param name="progress">Told after each profile.</param>
     /// <param name="cancel">Ends it early (the sampler is stopped).</param>
+    /// <param name="heapSnapshots">Also take a heap snapshot at each profile (costly: the target pauses, its memory rises), when its headroom allows.</param>
     /// <remarks>The session stays open: its owner closes it (a watch reads the same session's gauges meanwhile).</remarks>
     /// <exception cref="NodeInspectorException">The inspector failed.</exception>
-    public static async Task<NodeExplanation> RunAsync(InspectorSession session, double window, int count, int top, Action<string> progress, CancellationToken cancel)
+    public static async Task<NodeExplanation> RunAsync(InspectorSession session, double window, int count, int top, Action<string> progress, CancellationToken cancel,
+        bool heapSnapshots = false)
     {
         List<(double T, NodeMemory Memory, IReadOnlyList<AllocationSite> Sites)> profiles = [];
+        SnapshotSeries? snapshots = heapSnapshots ? new SnapshotSeries(session.Pid) : null;
         double step = window / (count - 1);
         // V8's sampler records physical frames: a function its optimizer inlined (a program's timer callback into Node's
         // listOnTimeout, a small method into its caller) vanishes from the stacks. Precise call counting needs every
@@ -72,6 +88,10 @@ public static class NodeExplainer
                 profiles.Add((clock.Elapsed.TotalSeconds, memory, sites));
                 progress($"profile {i + 1} of {count}: heap {Quantity.FormatBytes(memory.HeapUsed)} used, external {Quantity.FormatBytes(memory.External)}, "
                     + $"rss {Quantity.FormatBytes(memory.Rss)}; {sites.Sum(s => s.Samples):N0} live samples from {sites.Count:N0} sites");
+                if (snapshots is not null && await snapshots.TakeAsync(session, memory, clock.Elapsed.TotalSeconds, cancel) is { } taken)
+                {
+                    progress($"heap snapshot {i + 1} of {count}: {taken.Nodes:N0} objects, {Quantity.FormatBytes(taken.FileBytes)}; the target paused {taken.PauseSeconds:0.##}s");
+                }
             }
         }
         finally
@@ -88,7 +108,8 @@ public static class NodeExplainer
             }
         }
 
-        return new NodeExplanation(session.Pid, session.Port, false, DefaultSamplingInterval, profiles, [.. Growing(profiles).Take(top)]);
+        NodeExplanation explanation = new(session.Pid, session.Port, false, DefaultSamplingInterval, profiles, [.. Growing(profiles).Take(top)]);
+        return snapshots is null ? explanation : snapshots.Explain(explanation, top);
     }
 
     /// <summary>The sites whose live bytes rose between every two profiles, and whose live samples rose beyond noise.</summary>

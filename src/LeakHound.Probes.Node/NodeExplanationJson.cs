@@ -53,33 +53,84 @@ public static class NodeExplanationJson
             w.WriteString("what", g.Site.Site.Function.Length == 0 ? "(anonymous)" : g.Site.Site.Function);
             w.WriteString("where", g.Site.Site.Location);
             if (g.Site.Via is { } via) { w.WriteString("via", via.ToString()); } else { w.WriteNull("via"); }
-            w.WriteStartArray("inuse_bytes");
-            foreach (long b in g.Bytes)
-            {
-                w.WriteNumberValue(b);
-            }
-
-            w.WriteEndArray();
-            w.WriteStartArray("live_samples");
-            foreach (int s in g.Samples)
-            {
-                w.WriteNumberValue(s);
-            }
-
-            w.WriteEndArray();
+            Numbers(w, "inuse_bytes", g.Bytes);
+            Numbers(w, "live_samples", g.Samples.Select(n => (long)n));
             w.WriteNumber("growth_bytes", g.Growth);
             w.WriteNumber("bytes_per_second", Math.Round(g.BytesPerSecond, 1));
-            w.WriteStartArray("stack");
-            foreach (JsFrame f in g.Site.Stack)
-            {
-                w.WriteStringValue(f.ToString());
-            }
-
-            w.WriteEndArray();
+            Strings(w, "stack", g.Site.Stack.Select(f => f.ToString()));
             w.WriteEndObject();
         }
 
         w.WriteEndArray();
+        WriteSnapshots(w, e);
         w.WriteEndObject();
+    }
+
+    /// <summary>The heap snapshots' part: each snapshot's pause, and the constructors and collections that grew in every diff.</summary>
+    private static void WriteSnapshots(Utf8JsonWriter w, NodeExplanation e)
+    {
+        w.WriteStartArray("heap_snapshots");
+        foreach (Snapshots.SnapshotTaken t in e.Snapshots)
+        {
+            w.WriteStartObject();
+            w.WriteNumber("t", Math.Round(t.T, 3));
+            w.WriteNumber("pause_seconds", Math.Round(t.PauseSeconds, 3));
+            w.WriteNumber("file_bytes", t.FileBytes);
+            w.WriteNumber("nodes", t.Nodes);
+            w.WriteNumber("edges", t.Edges);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        if (e.SnapshotsRefused is { } refused) { w.WriteString("heap_snapshots_refused", refused); } else { w.WriteNull("heap_snapshots_refused"); }
+        w.WriteStartArray("growing");
+        foreach (Snapshots.ClassGrowth c in e.Classes)
+        {
+            w.WriteStartObject();
+            w.WriteString("kind", "constructor");
+            w.WriteString("what", c.Class);
+            Numbers(w, "counts", c.Counts);
+            Numbers(w, "bytes", c.Bytes);
+            w.WriteNumber("growth", c.Growth);
+            w.WriteNumber("bytes_growth", c.BytesGrowth);
+            Strings(w, "retainer_path", c.RetainerPath);
+            w.WriteEndObject();
+        }
+
+        foreach (Snapshots.CollectionGrowth c in e.Collections)
+        {
+            w.WriteStartObject();
+            w.WriteString("kind", "collection");
+            w.WriteString("what", c.Kind);
+            w.WriteNumber("id", c.Id);
+            Numbers(w, "counts", c.Entries);
+            w.WriteNumber("growth", c.Growth);
+            Strings(w, "retainer_path", c.RetainerPath);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+    }
+
+    private static void Numbers(Utf8JsonWriter w, string name, IEnumerable<long> values)
+    {
+        w.WriteStartArray(name);
+        foreach (long v in values)
+        {
+            w.WriteNumberValue(v);
+        }
+
+        w.WriteEndArray();
+    }
+
+    private static void Strings(Utf8JsonWriter w, string name, IEnumerable<string> values)
+    {
+        w.WriteStartArray(name);
+        foreach (string v in values)
+        {
+            w.WriteStringValue(v);
+        }
+
+        w.WriteEndArray();
     }
 }

@@ -38,7 +38,8 @@ public abstract class TwinExplanationTests(string incident)
     {
         // --inspect-port=0 only so that the incidents' classes do not contend for 9229; SIGUSR1 opens it as for any process.
         using NodeProgram program = await NodeProgram.StartAsync(script, ["--inspect-port=0"], "90");
-        await Task.Delay(TimeSpan.FromSeconds(2)); // past start-up, as a service under load would be
+        // Past start-up, as a service under load would be: its hot functions optimized (and inlined) by now.
+        await Task.Delay(TimeSpan.FromSeconds(5));
         InspectorSession session = await NodeInspector.AttachAsync(program.Pid, TimeSpan.FromSeconds(10), CancellationToken.None);
         await using (session)
         {

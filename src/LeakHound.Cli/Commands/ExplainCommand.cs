@@ -19,12 +19,16 @@ internal static class ExplainCommand
     private static readonly Option<string?> PprofUrl = new("--pprof-url") { Description = "A Go program's net/http/pprof, e.g. http://127.0.0.1:6060/debug/pprof" };
     private static readonly Option<string> For = new("--for") { Description = "How long to watch: the first and last snapshots are this far apart", DefaultValueFactory = _ => "60s" };
     private static readonly Option<int> Snapshots = new("--snapshots", "-n") { Description = "Snapshots over that time (≥ 2); what grows must grow between every two", DefaultValueFactory = _ => 3 };
+    private static readonly Option<bool> HeapSnapshots = new("--heap-snapshots")
+    {
+        Description = "Node.js: also take a heap snapshot at each point (costly: the target pauses and its memory rises; refused when its headroom is short) for growing constructors, collections and retainer paths",
+    };
     private static readonly Option<int> Top = new("--top") { Description = "Growing things to show", DefaultValueFactory = _ => 10 };
 
     public static Command Create()
     {
         Command command = new("explain", "Say what grows inside a running .NET, Node.js or Go service (heap types, allocation sites, goroutine stacks), over a few snapshots");
-        foreach (Option o in new Option[] { Pid, PprofUrl, For, Snapshots, Top, CommonOptions.Format })
+        foreach (Option o in new Option[] { Pid, PprofUrl, For, Snapshots, HeapSnapshots, Top, CommonOptions.Format })
         {
             command.Options.Add(o);
         }
@@ -63,7 +67,7 @@ internal static class ExplainCommand
         }
         else if (pid is { } node && NodeInspector.IsNode(node))
         {
-            return await ExplainNodeAsync(node, window, count, top, json, cancel);
+            return await ExplainNodeAsync(node, window, count, top, json, parse.GetValue(HeapSnapshots), cancel);
         }
         else
         {
@@ -101,7 +105,7 @@ internal static class ExplainCommand
     }
 
     /// <summary>A Node.js process, through its inspector (opened with SIGUSR1 and closed again): its growing allocation sites.</summary>
-    private static async Task<int> ExplainNodeAsync(int pid, double window, int count, int top, bool json, CancellationToken cancel)
+    private static async Task<int> ExplainNodeAsync(int pid, double window, int count, int top, bool json, bool heapSnapshots, CancellationToken cancel)
     {
         IAnsiConsole human = HumanConsole.Create(json);
         NodeExplanation explanation;
@@ -113,7 +117,7 @@ internal static class ExplainCommand
                 human.MarkupLine(Markup.Escape(session.OpenedByUs
                     ? $"opened the inspector of PID {pid} on 127.0.0.1:{session.Port} (SIGUSR1); it is closed again at the end"
                     : $"using the inspector PID {pid} already had open on 127.0.0.1:{session.Port} (left open)"));
-                explanation = await NodeExplainer.RunAsync(session, window, count, top, message => human.MarkupLine(Markup.Escape(message)), cancel);
+                explanation = await NodeExplainer.RunAsync(session, window, count, top, message => human.MarkupLine(Markup.Escape(message)), cancel, heapSnapshots);
                 try
                 {
                     await session.CloseAsync();

@@ -1,5 +1,6 @@
 using LeakHound.Core.Units;
 using LeakHound.Probes.Node;
+using LeakHound.Probes.Node.Snapshots;
 using Spectre.Console;
 
 namespace LeakHound.Cli.Rendering;
@@ -43,9 +44,46 @@ internal static class NodeExplanationText
                 + "the allocation sites above hold the small JS objects that own it"));
         }
 
+        WriteSnapshots(console, e);
         if (!e.InspectorClosed)
         {
             console.MarkupLine(Markup.Escape($"the inspector on 127.0.0.1:{e.Port} is still open"));
         }
+    }
+
+    private static void WriteSnapshots(IAnsiConsole console, NodeExplanation e)
+    {
+        if (e.SnapshotsRefused is { } refused)
+        {
+            console.MarkupLine(Markup.Escape(refused));
+        }
+
+        if (e.Snapshots.Count == 0)
+        {
+            return;
+        }
+
+        console.MarkupLine(Markup.Escape($"{e.Snapshots.Count} heap snapshots: the target paused {string.Join(", ", e.Snapshots.Select(s => $"{s.PauseSeconds:0.##}s"))}"));
+        if (e.Classes.Count + e.Collections.Count == 0)
+        {
+            console.MarkupLine("[green]no constructor's objects and no collection's entries grew in every diff of the snapshots[/]");
+            return;
+        }
+
+        Table table = new Table().Border(TableBorder.Rounded).Title("what grew in every diff of the heap snapshots");
+        table.AddColumns("constructor / collection", "objects / entries", "bytes", "held by (from the GC roots)");
+        foreach (ClassGrowth c in e.Classes)
+        {
+            table.AddRow(Markup.Escape(c.Class), Markup.Escape(string.Join(" → ", c.Counts.Select(n => n.ToString("N0")))),
+                Markup.Escape($"+{Quantity.FormatBytes(c.BytesGrowth)}"), Markup.Escape(string.Join(" → ", c.RetainerPath)));
+        }
+
+        foreach (CollectionGrowth c in e.Collections)
+        {
+            table.AddRow(Markup.Escape($"{c.Kind} @{c.Id}"), Markup.Escape(string.Join(" → ", c.Entries.Select(n => n.ToString("N0")))), "",
+                Markup.Escape(string.Join(" → ", c.RetainerPath)));
+        }
+
+        console.Write(table);
     }
 }
