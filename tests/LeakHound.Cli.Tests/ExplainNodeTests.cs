@@ -42,17 +42,22 @@ public sealed class ExplainNodeTests
         [.. File.ReadAllLines(CliRunner.Fixture($"node/{script}")).Select((l, i) => (l, i)).Where(x => x.l.Contains("// KEEPS", StringComparison.Ordinal)).Select(x => x.i + 1)];
 
     [Fact]
-    public async Task TheContactCacheLeak_IsNamedByItsFunction_InTheDocumentedShape_AndTheInspectorIsClosedAgain()
+    public async Task TheContactCacheLeak_IsNamedByItsFunction_AndItsMap_InTheDocumentedShape_AndTheInspectorIsClosedAgain()
     {
         // --inspect-port=0 only to keep off 9229, which another test class may be using; the signal opens it as for any process.
         Process node = await StartNodeAsync("twins/contact-cache-leaky.js", "--inspect-port=0");
         try
         {
             await Task.Delay(3000);
-            ProcessResult r = await CliRunner.RunAsync(["explain", "--pid", node.Id.ToString(), "--for", "6s", "--snapshots", "3", "--format", "json"], 90);
+            ProcessResult r = await CliRunner.RunAsync(["explain", "--pid", node.Id.ToString(), "--for", "6s", "--snapshots", "3", "--heap-snapshots", "--format", "json"], 90);
 
             Assert.True(r.ExitCode == 1, r.ToString());
             JsonElement root = JsonVerdicts.Parse(r.Stdout).Root;
+            // The snapshots: the contact Map grows, held through the module's service and its cache.
+            JsonElement map = root.GetProperty("growing").EnumerateArray().First(g => g.GetProperty("kind").GetString() == "collection");
+            Assert.Equal("Map", map.GetProperty("what").GetString());
+            Assert.Contains(map.GetProperty("retainer_path").EnumerateArray(), step => step.GetString()!.EndsWith("WhatsAppService .contactCache", StringComparison.Ordinal));
+            Assert.Equal(3, root.GetProperty("heap_snapshots").GetArrayLength());
             Assert.Equal("node", root.GetProperty("runtime").GetString());
             Assert.Equal(3, root.GetProperty("memory").GetArrayLength());
             JsonElement top = root.GetProperty("heap_growing")[0];
@@ -136,7 +141,7 @@ public sealed class ExplainNodeTests
         Assert.Equal("verdict", doc.Root.GetProperty("stopped_because").GetString());
         // The inspector's gauges are judged with the rest (the watch stops at the first leak: the heap may not be decided yet).
         Assert.Contains(doc.Series("nodejs_heap_size_used_bytes").GetProperty("verdict").GetString(), new[] { "leak", "insufficient" });
-        Assert.Contains(doc.Series("nodejs_external_memory_bytes").GetProperty("verdict").GetString(), new[] { "leak", "insufficient", "stable" });
+        Assert.True(doc.Series("nodejs_external_memory_bytes").GetProperty("samples").GetInt32() > 10);
         JsonElement explanation = doc.Root.GetProperty("targets")[0].GetProperty("node_explanation");
         string where = explanation.GetProperty("heap_growing")[0].GetProperty("where").GetString()!;
         Assert.Contains("job-cache-leaky.js:", where);
