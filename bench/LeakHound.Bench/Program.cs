@@ -4,7 +4,7 @@ using LeakHound.Bench.Sampling;
 using LeakHound.Bench.Scrape;
 using LeakHound.Bench.Throughput;
 
-// dotnet run -c Release --project bench/LeakHound.Bench -- [detection|sampling|throughput|scrape|heap|go|twins|hosting|scan|scan-http|all|fuzz [N]]
+// dotnet run -c Release --project bench/LeakHound.Bench -- [detection|sampling|throughput|scrape|heap|go|node [MB …]|twins|hosting|scan|scan-http|all|fuzz [N]]
 // Prints Markdown for docs/benchmarks.md; every comparison is measured in this same run.
 string what = args.Length > 0 ? args[0] : "all";
 if (what == "heap-target")
@@ -71,6 +71,12 @@ if (what is "go" or "all")
 {
     Console.WriteLine("## Go: goroutine dump and heap profile");
     Console.WriteLine(LeakHound.Bench.Go.GoProfileBenchmark.Run(args.Length > 1 ? int.Parse(args[1]) : 10_000));
+}
+
+if (what is "node" or "all")
+{
+    Console.WriteLine("## Node: sampling profile and heap snapshot, cost to the target and analysis against memlab");
+    Console.WriteLine(LeakHound.Bench.Node.NodeHeapBenchmark.Run(args.Length > 1 ? [.. args[1..].Select(int.Parse)] : [100, 500]));
 }
 
 if (what is "twins" or "all")

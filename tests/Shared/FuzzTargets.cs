@@ -17,7 +17,35 @@ namespace LeakHound.TestSupport;
 /// </summary>
 internal static class FuzzTargets
 {
-    public static FuzzTarget[] All() => [Traces(), Exposition(), Rules(), Store()];
+    public static FuzzTarget[] All() => [Traces(), Exposition(), Rules(), Store(), NodeHeapSnapshot(), NodeSamplingProfile()];
+
+    /// <summary>A V8 heap snapshot, read, summarised and walked for retainer paths as an explanation does.</summary>
+    public static FuzzTarget NodeHeapSnapshot() => new("heap snapshot reader + growth", [
+        """{"snapshot":{"meta":{"node_fields":["type","name","id","self_size","edge_count"],"node_types":[["synthetic","object","array"]],"edge_fields":["type","name_or_index","to_node"],"edge_types":[["internal","property","element","weak"]]},"node_count":3,"edge_count":2},"nodes":[0,0,1,0,1,1,1,3,32,1,2,2,5,64,0],"edges":[1,2,5,0,3,10],"strings":["","Map","table"]}""",
+        """{"snapshot":{"meta":{"node_fields":["id","edge_count","name","type","self_size"],"node_types":[["synthetic","object"]],"edge_fields":["to_node","type","name_or_index"],"edge_types":[["property"]]},"node_count":2,"edge_count":1},"nodes":[1,1,0,0,0,3,0,1,1,8],"edges":[5,0,1],"strings":["","Contact"]}""",
+    ], text =>
+    {
+        LeakHound.Probes.Node.Snapshots.HeapSnapshot snapshot = LeakHound.Probes.Node.Snapshots.HeapSnapshot.Read(new MemoryStream(Encoding.UTF8.GetBytes(text)));
+        LeakHound.Probes.Node.Snapshots.SnapshotSummary summary = LeakHound.Probes.Node.Snapshots.SnapshotSummary.Of(snapshot);
+        _ = LeakHound.Probes.Node.Snapshots.SnapshotGrowth.Of([summary, summary], snapshot, 5);
+        LeakHound.Probes.Node.Snapshots.RetainerPaths paths = new(snapshot);
+        for (int node = 0; node < Math.Min(snapshot.NodeCount, 50); node++)
+        {
+            _ = paths.To(node).Count;
+        }
+    }, e => e is LeakHound.Probes.Node.NodeInspectorException);
+
+    /// <summary>The answer of HeapProfiler.getSamplingProfile, read into allocation sites.</summary>
+    public static FuzzTarget NodeSamplingProfile() => new("sampling heap profile reader", [
+        """{"profile":{"head":{"callFrame":{"functionName":"(root)","url":"","lineNumber":-1,"columnNumber":-1},"selfSize":0,"id":1,"children":[{"callFrame":{"functionName":"f","url":"file:///a.js","lineNumber":3,"columnNumber":1},"selfSize":4096,"id":2,"children":[]}]},"samples":[{"size":4096,"nodeId":2,"ordinal":1}]}}""",
+    ], text =>
+    {
+        using System.Text.Json.JsonDocument doc = System.Text.Json.JsonDocument.Parse(text, new System.Text.Json.JsonDocumentOptions { MaxDepth = 4096 });
+        foreach (LeakHound.Probes.Node.AllocationSite site in LeakHound.Probes.Node.SamplingHeapProfile.Parse(doc.RootElement))
+        {
+            _ = site.Key.Length + site.Stack.Count;
+        }
+    }, e => e is LeakHound.Probes.Node.NodeInspectorException or System.Text.Json.JsonException);
 
     public static FuzzTarget Traces() => new("trace reader + analysis", TraceSeeds(), text =>
     {

@@ -35,7 +35,7 @@ public sealed class HeapSnapshot
         _nodes = nodes;
         _edges = edges;
         Strings = strings;
-        if (nodes.Length % _nodeFields != 0 || edges.Length % _edgeFields != 0)
+        if (_nodeFields == 0 || _edgeFields == 0 || nodes.Length % _nodeFields != 0 || edges.Length % _edgeFields != 0)
         {
             throw new NodeInspectorException("not a heap snapshot: its nodes or edges do not fill whole records");
         }
@@ -46,13 +46,46 @@ public sealed class HeapSnapshot
         for (int i = 0; i < NodeCount; i++)
         {
             _firstEdge[i] = edge;
-            edge += nodes[(i * _nodeFields) + _edgeCountOffset];
+            int count = nodes[(i * _nodeFields) + _edgeCountOffset];
+            edge = count >= 0 && edge + (long)count <= int.MaxValue ? edge + count
+                : throw new NodeInspectorException($"not a heap snapshot: node {i} owns {count} edges");
         }
 
         _firstEdge[NodeCount] = edge;
         if (edge != edges.Length / _edgeFields)
         {
             throw new NodeInspectorException($"not a heap snapshot: its nodes own {edge} edges, it has {edges.Length / _edgeFields}");
+        }
+
+        Validate();
+    }
+
+    /// <summary>Every index in range, once, so that no reader of the arrays can run off them.</summary>
+    private void Validate()
+    {
+        if (NodeCount == 0)
+        {
+            throw new NodeInspectorException("not a heap snapshot: it has no nodes (not even the root)");
+        }
+
+        for (int i = 0; i < NodeCount; i++)
+        {
+            int at = i * _nodeFields;
+            if ((uint)_nodes[at + _typeOffset] >= (uint)NodeTypes.Count || (uint)_nodes[at + _nameOffset] >= (uint)Strings.Count
+                || _nodes[at + _edgeCountOffset] < 0)
+            {
+                throw new NodeInspectorException($"not a heap snapshot: node {i} names a type or string it does not have");
+            }
+        }
+
+        for (int e = 0; e < EdgeCount; e++)
+        {
+            int at = e * _edgeFields;
+            int to = _edges[at + _edgeToOffset];
+            if ((uint)_edges[at + _edgeTypeOffset] >= (uint)EdgeTypes.Count || to < 0 || to % _nodeFields != 0 || to / _nodeFields >= NodeCount)
+            {
+                throw new NodeInspectorException($"not a heap snapshot: edge {e} leads nowhere");
+            }
         }
     }
 
