@@ -123,7 +123,8 @@ internal sealed class CdpConnection : IAsyncDisposable
 
             Fail("the inspector closed the connection");
         }
-        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException or NodeInspectorException or JsonException)
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException or NodeInspectorException or JsonException
+            or InvalidOperationException) // a message of the wrong shape (a number where an object belongs)
         {
             Fail(e is NodeInspectorException ? e.Message : $"the inspector's connection ended: {Core.Text.OneLine.Of(e.Message)}");
         }
@@ -133,7 +134,11 @@ internal sealed class CdpConnection : IAsyncDisposable
     {
         using JsonDocument document = JsonDocument.Parse(utf8, s_deep);
         JsonElement root = document.RootElement;
-        if (root.TryGetProperty("id", out JsonElement idElement) && idElement.TryGetInt32(out int id))
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw new NodeInspectorException("the inspector sent a message that is not a JSON object");
+        }
+        if (root.TryGetProperty("id", out JsonElement idElement) && idElement.ValueKind == JsonValueKind.Number && idElement.TryGetInt32(out int id))
         {
             if (_waiting.TryGetValue(id, out TaskCompletionSource<JsonElement>? answer))
             {

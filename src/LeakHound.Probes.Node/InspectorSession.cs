@@ -58,6 +58,11 @@ public sealed class InspectorSession : IAsyncDisposable
     public async Task<string> EvaluateAsync(string expression, CancellationToken cancel)
     {
         JsonElement result = await SendAsync("Runtime.evaluate", new { expression, returnByValue = true, includeCommandLineAPI = true, silent = true }, cancel);
+        if (result.ValueKind != JsonValueKind.Object)
+        {
+            throw new NodeInspectorException($"'{expression}' gave no result");
+        }
+
         if (result.TryGetProperty("exceptionDetails", out JsonElement thrown))
         {
             string text = thrown.TryGetProperty("exception", out JsonElement ex) && ex.TryGetProperty("description", out JsonElement d) ? d.GetString() ?? "" : thrown.GetRawText();

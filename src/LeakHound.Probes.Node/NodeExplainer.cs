@@ -38,7 +38,7 @@ public sealed record NodeExplanation(int Pid, int Port, bool InspectorClosed, in
 /// <summary>
 /// The default Node explanation, cheap enough for production: the sampling heap profiler runs over the window, and
 /// after a full collection at each of <c>count</c> points its live samples are read. A site grows when its live bytes
-/// rose between every two profiles and its live samples rose by more than three standard deviations of their count
+/// and its live samples rose between every two profiles, the samples by more than three standard deviations of their count
 /// (a site whose objects are freed slowly rises in one step by chance, not in every step by that much). A site is a
 /// function, named by the line it starts at; for the window V8's optimizer is held back (precise call counting), so that
 /// no function of the program hides inlined in another.
@@ -126,7 +126,16 @@ public static class NodeExplainer
                 return false;
             }
 
-            // Live samples are counts: a rise of n1 − n0 against a spread of √(n0 + n1).
+            // Objects, not only bytes, must be added in every step (bytes alone rise when a few objects grow or
+            // bigger ones replace smaller), and live samples are counts: a rise of n1 − n0 against a spread of √(n0 + n1).
+            for (int i = 1; i < byKey.Length; i++)
+            {
+                if (Samples(i, key) <= Samples(i - 1, key))
+                {
+                    return false;
+                }
+            }
+
             int first = Samples(0, key), last = Samples(byKey.Length - 1, key);
             return last - first >= 3 && last - first > 3 * Math.Sqrt(first + last);
         }

@@ -23,7 +23,7 @@ public sealed record NodeMemory(long HeapUsed, long HeapTotal, long External, lo
         {
             using JsonDocument usage = JsonDocument.Parse(json);
             JsonElement u = usage.RootElement;
-            static long Field(JsonElement e, string name) => e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out JsonElement v) && v.TryGetDouble(out double n) ? (long)n : 0;
+            static long Field(JsonElement e, string name) => e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out JsonElement v) && v.ValueKind == JsonValueKind.Number && v.TryGetDouble(out double n) ? (long)n : 0;
             return new NodeMemory(Field(heap, "usedSize") is > 0 and long used ? used : Field(u, "heapUsed"), Field(heap, "totalSize") is > 0 and long total ? total : Field(u, "heapTotal"),
                 Field(u, "external"), Field(u, "arrayBuffers"), Field(u, "rss"));
         }

@@ -40,18 +40,18 @@ public static class SamplingHeapProfile
     /// <exception cref="NodeInspectorException">Not a sampling heap profile.</exception>
     public static IReadOnlyList<AllocationSite> Parse(JsonElement result)
     {
-        if (result.ValueKind != JsonValueKind.Object || !result.TryGetProperty("profile", out JsonElement profile)
-            || !profile.TryGetProperty("head", out JsonElement head))
+        if (result.ValueKind != JsonValueKind.Object || !Has(result, "profile", out JsonElement profile)
+            || !Has(profile, "head", out JsonElement head))
         {
             throw new NodeInspectorException("HeapProfiler.getSamplingProfile gave no profile");
         }
 
         Dictionary<int, int> samplesByNode = [];
-        if (profile.TryGetProperty("samples", out JsonElement samples) && samples.ValueKind == JsonValueKind.Array)
+        if (Has(profile, "samples", out JsonElement samples) && samples.ValueKind == JsonValueKind.Array)
         {
             foreach (JsonElement sample in samples.EnumerateArray())
             {
-                if (sample.TryGetProperty("nodeId", out JsonElement n) && n.TryGetInt32(out int node))
+                if (Has(sample, "nodeId", out JsonElement n) && n.ValueKind == JsonValueKind.Number && n.TryGetInt32(out int node))
                 {
                     samplesByNode[node] = samplesByNode.GetValueOrDefault(node) + 1;
                 }
@@ -67,14 +67,14 @@ public static class SamplingHeapProfile
             (JsonElement node, List<JsFrame> path) = pending.Pop();
             JsFrame frame = Frame(node);
             List<JsFrame> here = frame.Function == "(root)" && frame.Url.Length == 0 ? path : [.. path, frame];
-            long self = node.TryGetProperty("selfSize", out JsonElement s) && s.TryGetDouble(out double size) ? (long)size : 0;
+            long self = Has(node, "selfSize", out JsonElement s) && s.ValueKind == JsonValueKind.Number && s.TryGetDouble(out double size) ? (long)size : 0;
             if (self > 0 && here.Count > 0)
             {
-                int id = node.TryGetProperty("id", out JsonElement i) && i.TryGetInt32(out int v) ? v : -1;
+                int id = Has(node, "id", out JsonElement i) && i.ValueKind == JsonValueKind.Number && i.TryGetInt32(out int v) ? v : -1;
                 Add(sites, here, self, samplesByNode.GetValueOrDefault(id));
             }
 
-            if (node.TryGetProperty("children", out JsonElement children) && children.ValueKind == JsonValueKind.Array)
+            if (Has(node, "children", out JsonElement children) && children.ValueKind == JsonValueKind.Array)
             {
                 foreach (JsonElement child in children.EnumerateArray())
                 {
@@ -109,15 +109,22 @@ public static class SamplingHeapProfile
         }, Math.Max(bytes, seen.ViaBytes));
     }
 
+    /// <summary>A property of an object; false for anything else (a profile is outside input: any element may be any kind).</summary>
+    private static bool Has(JsonElement element, string name, out JsonElement value)
+    {
+        value = default;
+        return element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out value);
+    }
+
     private static JsFrame Frame(JsonElement node)
     {
-        if (!node.TryGetProperty("callFrame", out JsonElement f))
+        if (!Has(node, "callFrame", out JsonElement f))
         {
             return new JsFrame("?", "", 0, 0);
         }
 
-        static string Text(JsonElement e, string name) => e.TryGetProperty(name, out JsonElement v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : "";
-        static int Number(JsonElement e, string name) => e.TryGetProperty(name, out JsonElement v) && v.TryGetInt32(out int n) ? n : -1;
+        static string Text(JsonElement e, string name) => Has(e, name, out JsonElement v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : "";
+        static int Number(JsonElement e, string name) => Has(e, name, out JsonElement v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out int n) ? n : -1;
         return new JsFrame(Text(f, "functionName"), Text(f, "url"), Number(f, "lineNumber") + 1, Number(f, "columnNumber") + 1);
     }
 }

@@ -5,21 +5,12 @@ namespace LeakHound.Reporting;
 /// <summary>Everything a report shows, serialised as JSON into the page.</summary>
 public sealed record ReportDocument(string Title, string Source, DateTimeOffset Generated, double MinSpanSeconds, IReadOnlyList<SeriesReport> Series)
 {
-    /// <summary>Heap diffs taken during a watch (--heapdiff-on-leak, a rule's heapdiff action), one per .NET target.</summary>
-    public IReadOnlyList<HeapDiffTable> HeapDiffs { get; init; } = [];
+    /// <summary>Explanations taken during a watch (--explain-on-leak, a rule's explain or heapdiff action), one per target.</summary>
+    public IReadOnlyList<Watching.ExplanationTable> HeapDiffs { get; init; } = [];
 
     /// <summary>A resumed watch's gaps (the watcher was away) and restarts (a new process), drawn on every chart.</summary>
     public IReadOnlyList<LeakHound.Core.Series.TimelineMark> Marks { get; init; } = [];
 }
-
-/// <summary>Which types grew between two heap snapshots of one target.</summary>
-/// <summary>What grew in a target (a .NET heap diff; a Go program's goroutine stacks and heap sites), one row each.</summary>
-/// <param name="Target">The target's label.</param>
-/// <param name="Rows">What grew, most first.</param>
-/// <param name="Title">The table's heading ("Heap diff: svc (42)" when null).</param>
-public sealed record HeapDiffTable(string Target, IReadOnlyList<HeapDiffRow> Rows, string? Title = null);
-
-public sealed record HeapDiffRow(string Type, long CountBefore, long CountAfter, long BytesGrowth, string? RetentionPath);
 
 /// <summary>
 /// One signal: its verdict (the one verdict document), its samples (decimated when long), floor, and the trend its

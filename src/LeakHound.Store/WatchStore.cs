@@ -105,6 +105,9 @@ public sealed class WatchStore : IDisposable
             db.Open();
             CheckIntact(db, path);
             Execute(db, "PRAGMA busy_timeout=10000; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
+            // One writer sets the schema up at a time: two watches started together on a new (or older) store would
+            // otherwise both see a column missing and both add it, and the second would fail.
+            Execute(db, "BEGIN IMMEDIATE;");
             Execute(db, """
                 CREATE TABLE IF NOT EXISTS watches(id INTEGER PRIMARY KEY, started TEXT NOT NULL, command TEXT NOT NULL, targets TEXT NOT NULL,
                     ended TEXT, stopped_because TEXT);
@@ -114,6 +117,7 @@ public sealed class WatchStore : IDisposable
                 CREATE TABLE IF NOT EXISTS marks(watch_id INTEGER NOT NULL, t REAL NOT NULL, kind TEXT NOT NULL, seconds REAL NOT NULL);
                 """);
             AddMissingColumns(db);
+            Execute(db, "COMMIT;");
         }
         catch (StoreException)
         {

@@ -43,6 +43,15 @@ public sealed class TargetExplanations<T>(WatchEngine watch, string what, Func<W
         }
     }
 
+    /// <summary>Those finished so far with a result (for the outputs that show them while the watch goes on).</summary>
+    public IReadOnlyList<(WatchTarget Target, T Result)> Finished()
+    {
+        lock (_gate)
+        {
+            return [.. _running.Where(r => r.Value.Task.IsCompletedSuccessfully).Select(r => (r.Key, r.Value.Task.Result))];
+        }
+    }
+
     /// <summary>Starts one for a target; false when one was already taken in this watch.</summary>
     public bool Start(WatchTarget target, string why)
     {

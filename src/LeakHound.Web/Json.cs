@@ -57,8 +57,37 @@ internal static class Json
 
         w.WriteEndArray();
         Watching.WatchResultJson.WriteMarks(w, snap.Marks); // the same shape as the result document's
+        Explanations(w, snap.Explanations);
         w.WriteEndObject();
     });
+
+    /// <summary><c>explanations</c>: what grows in each target explained so far, as the report's tables show it.</summary>
+    public static void Explanations(Utf8JsonWriter w, IReadOnlyList<Watching.ExplanationTable> tables)
+    {
+        w.WriteStartArray("explanations");
+        foreach (Watching.ExplanationTable table in tables)
+        {
+            w.WriteStartObject();
+            w.WriteString("target", table.Target);
+            w.WriteString("title", table.Title ?? $"Heap diff: {table.Target}");
+            w.WriteStartArray("rows");
+            foreach (Watching.ExplanationRow r in table.Rows)
+            {
+                w.WriteStartObject();
+                w.WriteString("what", r.Type);
+                w.WriteNumber("count_before", r.CountBefore);
+                w.WriteNumber("count_after", r.CountAfter);
+                w.WriteNumber("bytes_growth", r.BytesGrowth);
+                if (r.RetentionPath is { } path) { w.WriteString("held_by", path); } else { w.WriteNull("held_by"); }
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+    }
 
     public static string Series(LiveStore.Snapshot snap, LiveStore.SeriesSnapshot s) => Write(w =>
     {

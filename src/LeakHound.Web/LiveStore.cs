@@ -1,5 +1,6 @@
 using LeakHound.Core.Series;
 using LeakHound.Core.Verdicts;
+using LeakHound.Watching;
 
 namespace LeakHound.Web;
 
@@ -20,6 +21,8 @@ public sealed class LiveStore
     private readonly List<(int Id, double T, double V)> _roundPoints = [];
     private readonly List<VerdictChange> _roundChanges = [];
     private readonly List<TimelineMark> _marks = [];
+    private IReadOnlyList<ExplanationTable> _explanations = [];
+    private bool _explanationsChanged;
     private long _round;
 
     /// <summary>Raised after each round of samples with its new points and verdict changes (serialised JSON).</summary>
@@ -31,6 +34,16 @@ public sealed class LiveStore
         {
             _targets.Add(new LiveTarget(_targets.Count, label, pid));
             return _targets.Count - 1;
+        }
+    }
+
+    /// <summary>The explanations finished so far (what grows in a target), sent with the next round.</summary>
+    public void SetExplanations(IReadOnlyList<ExplanationTable> explanations)
+    {
+        lock (_gate)
+        {
+            _explanations = explanations;
+            _explanationsChanged = true;
         }
     }
 
@@ -142,10 +155,16 @@ public sealed class LiveStore
                     }
 
                     w.WriteEndArray();
+                    if (_explanationsChanged)
+                    {
+                        Json.Explanations(w, _explanations);
+                    }
+
                     w.WriteEndObject();
                 });
             }
 
+            _explanationsChanged = false;
             _roundPoints.Clear();
             _roundChanges.Clear();
         }
@@ -163,7 +182,7 @@ public sealed class LiveStore
         {
             return new Snapshot(
                 [.. _targets],
-                [.. _series.Select(s => new SeriesSnapshot(s.Id, s.Target, s.Name, s.Verdict, s.Points()))]) { Marks = [.. _marks] };
+                [.. _series.Select(s => new SeriesSnapshot(s.Id, s.Target, s.Name, s.Verdict, s.Points()))]) { Marks = [.. _marks], Explanations = _explanations };
         }
     }
 
@@ -174,6 +193,8 @@ public sealed class LiveStore
     public sealed record Snapshot(IReadOnlyList<LiveTarget> Targets, IReadOnlyList<SeriesSnapshot> Series)
     {
         public IReadOnlyList<TimelineMark> Marks { get; init; } = [];
+
+        public IReadOnlyList<ExplanationTable> Explanations { get; init; } = [];
     }
 
     private sealed record VerdictChange(int Id, string From, string To, double AtSeconds);

@@ -34,8 +34,18 @@ public sealed class LiveStoreSink(LiveStore store) : IWatchSink
             Store.EndRound(_ids[target], target.Detectors.Verdicts(final: false), target.Exited);
         }
 
+        // An explanation shows as soon as it is finished, not only in the report at the end.
+        IReadOnlyList<ExplanationTable> explained = ExplanationTables.Finished(watch);
+        if (explained.Count != _explanations)
+        {
+            _explanations = explained.Count;
+            Store.SetExplanations(explained);
+        }
+
         Store.Publish();
     }
+
+    private int _explanations;
 
     /// <summary>The final word (a paged leak stays a leak), so a dashboard left up after the watch shows what the summary says.</summary>
     public Task OnEndAsync(WatchResult result)
@@ -44,6 +54,8 @@ public sealed class LiveStoreSink(LiveStore store) : IWatchSink
         {
             Store.EndRound(_ids[target], [.. result.VerdictsOf(target)], target.Exited);
         }
+
+        Store.SetExplanations(ExplanationTables.Of(result));
 
         Store.Publish();
         return Task.CompletedTask;

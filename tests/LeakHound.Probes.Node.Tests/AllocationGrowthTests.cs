@@ -39,4 +39,15 @@ public sealed class AllocationGrowthTests
 
         Assert.Equal(["Timeout"], growing.Select(g => g.Site.Site.Function));
     }
+
+    [Fact]
+    public void BytesThatRiseWhileTheObjectsDoNot_AreNotGrowth()
+    {
+        // Seen on the fixed media twin: Node's microtask loop, 0 → 10 → 10 live samples whose bytes rose 0 → 36 → 116 KB.
+        (double, NodeMemory, IReadOnlyList<AllocationSite>) At(double t, int samples, long bytes) =>
+            (t, s_memory, [new AllocationSite(new JsFrame("processTicksAndRejections", "node:internal/process/task_queues", 67, 1), null, bytes, samples, [])]);
+
+        Assert.Empty(NodeExplainer.Growing([At(0, 0, 0), At(10, 10, 36_312), At(20, 10, 115_816)]));
+        Assert.Single(NodeExplainer.Growing([At(0, 0, 0), At(10, 10, 36_312), At(20, 20, 115_816)]));
+    }
 }

@@ -91,4 +91,25 @@ public sealed class DashboardPageTests
         Assert.Contains("gap of 5.0s at 10.0s · new process at 15.0s", page.GetProperty("text").GetString());
         Assert.Empty(page.GetProperty("errors").EnumerateArray());
     }
+
+    [Fact]
+    public async Task AnExplanation_ShowsOnTheDashboard_WithWhatHoldsIt()
+    {
+        LiveStore store = Stores.Leaking(out _, rounds: 30);
+        store.SetExplanations([new Watching.ExplanationTable("node (4242)",
+            [
+                new Watching.ExplanationRow("live memory allocated in getContact /srv/contacts.js:11", 36, 105, 2_500_000, "getContact /srv/contacts.js:11 ← (anonymous) /srv/contacts.js:22"),
+                new Watching.ExplanationRow("entries of a Map (@82149)", 6240, 11580, 0, "(GC roots) .[13] → system / Context .service → WhatsAppService .contactCache → Map"),
+            ],
+            "What grows in node (4242) (Node.js, from its sampling heap profiler and heap snapshots)")]);
+        await using DashboardServer server = await DashboardServer.StartAsync(store, new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0), token: null);
+
+        JsonElement page = await Programs.RenderAsync(server.Url.AbsoluteUri, null, "window.leakhoundDashboard && window.leakhoundDashboard.ready && window.leakhoundDashboard.explanations >= 1");
+
+        string text = page.GetProperty("text").GetString()!;
+        Assert.Contains("What grows in node (4242) (Node.js, from its sampling heap profiler and heap snapshots)", text);
+        Assert.Contains("WhatsAppService .contactCache → Map", text);
+        Assert.Contains("2.38 MiB", text);
+        Assert.Empty(page.GetProperty("errors").EnumerateArray());
+    }
 }

@@ -68,4 +68,27 @@ public sealed class LiveStoreTests
 
         Assert.Equal(LiveStore.MaxSeries, store.Read().Series.Count);
     }
+
+    [Fact]
+    public void AnExplanation_GoesWithTheNextRoundOnly_AndStaysInTheState()
+    {
+        LiveStore store = new();
+        int target = store.AddTarget("svc", 42);
+        List<string> rounds = [];
+        store.RoundCompleted += rounds.Add;
+        store.Append(target, 1, "rss", 100);
+        store.SetExplanations([new Watching.ExplanationTable("svc", [new Watching.ExplanationRow("System.Byte[]", 10, 500, 4_900_000, "static Queue → Byte[]")])]);
+        store.Publish();
+        store.Append(target, 2, "rss", 101);
+        store.Publish();
+
+        Assert.Equal(2, rounds.Count);
+        SchemaCheck.Assert(rounds[0], "round");
+        using JsonDocument first = JsonDocument.Parse(rounds[0]);
+        JsonElement table = Assert.Single(first.RootElement.GetProperty("explanations").EnumerateArray());
+        Assert.Equal("Heap diff: svc", table.GetProperty("title").GetString());
+        Assert.Equal("static Queue → Byte[]", table.GetProperty("rows")[0].GetProperty("held_by").GetString());
+        Assert.DoesNotContain("explanations", rounds[1]);
+        Assert.Single(store.Read().Explanations);
+    }
 }

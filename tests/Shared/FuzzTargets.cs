@@ -40,12 +40,23 @@ internal static class FuzzTargets
         """{"profile":{"head":{"callFrame":{"functionName":"(root)","url":"","lineNumber":-1,"columnNumber":-1},"selfSize":0,"id":1,"children":[{"callFrame":{"functionName":"f","url":"file:///a.js","lineNumber":3,"columnNumber":1},"selfSize":4096,"id":2,"children":[]}]},"samples":[{"size":4096,"nodeId":2,"ordinal":1}]}}""",
     ], text =>
     {
-        using System.Text.Json.JsonDocument doc = System.Text.Json.JsonDocument.Parse(text, new System.Text.Json.JsonDocumentOptions { MaxDepth = 4096 });
-        foreach (LeakHound.Probes.Node.AllocationSite site in LeakHound.Probes.Node.SamplingHeapProfile.Parse(doc.RootElement))
+        // As the inspector's socket delivers it: UTF-8 bytes; a message that is no JSON ends the session with one line.
+        System.Text.Json.JsonDocument doc;
+        try
+        {
+            doc = System.Text.Json.JsonDocument.Parse(Encoding.UTF8.GetBytes(text), new System.Text.Json.JsonDocumentOptions { MaxDepth = 4096 });
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new LeakHound.Probes.Node.NodeInspectorException($"the inspector's connection ended: {LeakHound.Core.Text.OneLine.Of(e.Message)}");
+        }
+
+        using System.Text.Json.JsonDocument parsed = doc;
+        foreach (LeakHound.Probes.Node.AllocationSite site in LeakHound.Probes.Node.SamplingHeapProfile.Parse(parsed.RootElement))
         {
             _ = site.Key.Length + site.Stack.Count;
         }
-    }, e => e is LeakHound.Probes.Node.NodeInspectorException or System.Text.Json.JsonException);
+    }, e => e is LeakHound.Probes.Node.NodeInspectorException);
 
     public static FuzzTarget Traces() => new("trace reader + analysis", TraceSeeds(), text =>
     {

@@ -3,7 +3,7 @@
   'use strict';
   const token = new URLSearchParams(location.search).get('token');
   const withToken = path => token ? path + (path.includes('?') ? '&' : '?') + 'token=' + encodeURIComponent(token) : path;
-  const state = { ready: false, updates: 0, charts: [] };
+  const state = { ready: false, updates: 0, charts: [], explanations: 0 };
   window.leakhoundDashboard = state;
   const byId = new Map();
   let marks = []; // a resumed watch's gaps and restarts, from /api/targets
@@ -56,10 +56,31 @@
     byId.set(s.id, c); state.charts.push(c);
   }
 
+  // What grows in each explained target (a heap diff, Node sites and snapshots, Go goroutines), as the report shows it.
+  function showExplanations(tables) {
+    const section = document.getElementById('explanations');
+    section.replaceChildren();
+    for (const t of tables) {
+      section.appendChild(el('h2', null, t.title));
+      const table = el('table', 'explanation');
+      const head = el('tr');
+      ['What grew', 'Before', 'After', 'Bytes grown', 'Held by'].forEach(h => head.appendChild(el('th', null, h)));
+      table.appendChild(head);
+      for (const r of t.rows) {
+        const tr = el('tr');
+        [r.what, String(r.count_before), String(r.count_after), r.bytes_growth ? fmt('bytes', r.bytes_growth) : '–', r.held_by || '–'].forEach(c => tr.appendChild(el('td', null, c)));
+        table.appendChild(tr);
+      }
+      section.appendChild(table);
+    }
+    state.explanations = tables.length;
+  }
+
   async function load() {
     const doc = await (await fetch(withToken('/api/targets'))).json();
     const targets = doc.targets;
     marks = doc.timeline_marks || []; state.marks = marks.length;
+    showExplanations(doc.explanations || []);
     document.getElementById('timeline').textContent = marks.map(m => m.kind === 'gap'
       ? `gap of ${m.seconds.toFixed(1)}s at ${m.at_seconds.toFixed(1)}s` : `new process at ${m.at_seconds.toFixed(1)}s`).join(' · ');
     const container = document.getElementById('targets');
@@ -86,6 +107,7 @@
       const line = el('div', null, `${ch.at_seconds.toFixed(1)}s · ${ch.target} · ${ch.series}: ${ch.from} → ${ch.to}`);
       document.getElementById('changes').prepend(line);
     }
+    if (round.explanations) showExplanations(round.explanations);
     byId.forEach(c => c.plot.setData([c.t, c.v]));
     state.updates++;
     document.getElementById('status').textContent = `live · ${state.updates} updates · ${byId.size} signals`;
