@@ -190,4 +190,28 @@ public sealed class ExplainGoTests(GoReconnectFixture go) : IClassFixture<GoReco
         Assert.Contains("heap allocated at main.reconnect (main.go:41)", html);
         File.Delete(report);
     }
+
+    /// <summary><c>soak --iterations --pprof-url</c>: the stack that grows by one goroutine per reconnect, per iteration; the fixed twin has none.</summary>
+    [Theory]
+    [InlineData("leak", 1)]
+    [InlineData("fixed", 0)]
+    public async Task SoakIterations_GiveTheGrowingStack_PerIteration(string mode, int exitCode)
+    {
+        int port = Repo.FreePort();
+        ProcessResult r = await CliRunner.RunAsync(["soak", "--target", $"\"{go.Binary}\" {port} {mode} 0 60", "--ready-url", $"http://127.0.0.1:{port}/debug/pprof/",
+            "--pprof-url", $"http://127.0.0.1:{port}/debug/pprof", "--load", "GET", $"http://127.0.0.1:{port}/reconnect", "--iterations", "20", "--format", "json", "--no-store"], 90);
+
+        Assert.True(r.ExitCode == exitCode, r.ToString());
+        JsonElement stacks = JsonVerdicts.Parse(r.Stdout).Root.GetProperty("goroutine_growth");
+        if (mode == "fixed")
+        {
+            Assert.Equal(0, stacks.GetArrayLength());
+            return;
+        }
+
+        JsonElement top = Assert.Single(stacks.EnumerateArray());
+        Assert.Equal("main.handleConfirms", top.GetProperty("what").GetString());
+        Assert.InRange(top.GetProperty("per_iteration").GetDouble(), 0.9, 1.1); // one per reconnect
+        Assert.StartsWith("main.reconnect (main.go:", top.GetProperty("created_by").GetString());
+    }
 }

@@ -81,6 +81,19 @@ public sealed class NodeInspectorTests
         Assert.Contains("handles SIGUSR1 itself", e.Message);
     }
 
+    /// <summary>A containerised Node (its own network namespace): its inspector would listen inside, out of reach; said before any signal.</summary>
+    [Fact]
+    public async Task ANodeInAnotherNetworkNamespace_IsRefused_WithWhereToRunInstead()
+    {
+        using NodeProgram program = await NodeProgram.StartAsync(["unshare", "-n"], "twins/job-cache-fixed.js", null, ["60"]);
+
+        NodeInspectorException e = await Assert.ThrowsAsync<NodeInspectorException>(() => NodeInspector.AttachAsync(program.Pid, TimeSpan.FromSeconds(2), CancellationToken.None));
+
+        Assert.Contains($"PID {program.Pid} is in another network namespace", e.Message);
+        Assert.Contains($"nsenter -t {program.Pid} -n", e.Message);
+        Assert.DoesNotContain("Debugger listening", program.Stderr); // no signal was sent
+    }
+
     [Fact]
     public async Task NotANodeProcess_IsRefused_WithoutASignal()
     {

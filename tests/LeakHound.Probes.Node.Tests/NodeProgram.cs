@@ -25,9 +25,22 @@ internal sealed class NodeProgram : IDisposable
     }
 
     /// <summary>A script under tests/fixtures/node, started with <paramref name="nodeFlags"/>, once it printed "ready".</summary>
-    public static async Task<NodeProgram> StartAsync(string script, string[]? nodeFlags = null, params string[] args)
+    public static Task<NodeProgram> StartAsync(string script, string[]? nodeFlags = null, params string[] args) => StartAsync([], script, nodeFlags, args);
+
+    /// <summary>The same, started through a launcher that execs node in its place (<c>unshare -n</c>): the PID is node's.</summary>
+    public static async Task<NodeProgram> StartAsync(string[] launcher, string script, string[]? nodeFlags, string[] args)
     {
-        ProcessStartInfo info = new("node") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        ProcessStartInfo info = new(launcher.Length > 0 ? launcher[0] : "node") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (launcher.Length > 0)
+        {
+            foreach (string part in launcher.Skip(1))
+            {
+                info.ArgumentList.Add(part);
+            }
+
+            info.ArgumentList.Add("node");
+        }
+
         foreach (string flag in nodeFlags ?? [])
         {
             info.ArgumentList.Add(flag);

@@ -7,6 +7,7 @@ using LeakHound.Core.Statistics;
 using LeakHound.Core.Units;
 using LeakHound.Core.Series;
 using LeakHound.Core.Verdicts;
+using LeakHound.Probes.Go;
 using LeakHound.Watching;
 using Spectre.Console;
 
@@ -161,7 +162,11 @@ internal static class SoakCommand
 
         List<SeriesGrowth> growth = readings.Growth(s.Watch.Watch.Detector.Alpha);
         IReadOnlyList<GrowthComparison> comparisons = baseline is null ? [] : Compare(baseline, readings, s.Watch.Watch.Detector.Alpha);
-        ExitCode code = baseline is null ? (growth.Any(g => g.Leaks) ? ExitCode.Leak : ExitCode.NoLeak) : ComparisonOutput.Outcome(comparisons);
+        ExitCode code = baseline is null ? (growth.Any(g => g.Leaks) || readings.Goroutines.Count > 0 ? ExitCode.Leak : ExitCode.NoLeak) : ComparisonOutput.Outcome(comparisons);
+        if (readings.GoroutinesError is { } notRead)
+        {
+            Console.Error.WriteLine($"leakhound: the goroutines were not read: {notRead}");
+        }
         if (s.JUnitPath is { } junit)
         {
             JUnitReport.Write(junit, "leakhound soak", readings.Seconds, baseline is null
@@ -171,7 +176,7 @@ internal static class SoakCommand
 
         if (s.Watch.Json)
         {
-            WriteIterationsJson(s.Iterations!.Value, growth, comparisons, baseline is not null, code);
+            WriteIterationsJson(s.Iterations!.Value, growth, comparisons, baseline is not null, code, readings.Goroutines);
         }
         else
         {
@@ -183,6 +188,19 @@ internal static class SoakCommand
             }
 
             human.Write(table);
+            if (readings.Goroutines.Count > 0)
+            {
+                Table stacks = new Table().Border(TableBorder.Rounded).Title("goroutine stacks that grew in both halves of the soak");
+                stacks.AddColumns("blocked in", "state", "created by", "goroutines", "per iteration");
+                foreach (GoroutineGrowth g in readings.Goroutines)
+                {
+                    stacks.AddRow(Markup.Escape(g.Stack.Blocked?.ToString() ?? "?"), Markup.Escape(g.Stack.State), Markup.Escape(g.Stack.CreatedBy?.ToString() ?? "–"),
+                        Markup.Escape(string.Join(" → ", g.Counts)), Markup.Escape($"+{g.PerSecond:0.###}"));
+                }
+
+                human.Write(stacks);
+            }
+
             if (baseline is not null)
             {
                 ComparisonOutput.WriteTable(human, "candidate against its base, per iteration", comparisons, ComparisonOutput.PerIteration);
@@ -192,7 +210,8 @@ internal static class SoakCommand
         return (int)code;
     }
 
-    private static void WriteIterationsJson(int count, List<SeriesGrowth> growth, IReadOnlyList<GrowthComparison> comparisons, bool compared, ExitCode code)
+    private static void WriteIterationsJson(int count, List<SeriesGrowth> growth, IReadOnlyList<GrowthComparison> comparisons, bool compared, ExitCode code,
+        IReadOnlyList<GoroutineGrowth> goroutines)
     {
         JsonStdout.Write(w =>
         {
@@ -213,6 +232,26 @@ internal static class SoakCommand
                 w.WriteEndArray();
                 w.WriteNumber("confidence", Math.Round(g.Growth.Confidence, 6));
                 w.WriteNumber("points", g.Growth.Points);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteStartArray("goroutine_growth");
+            foreach (GoroutineGrowth g in goroutines)
+            {
+                w.WriteStartObject();
+                w.WriteString("what", g.Stack.Blocked?.Function ?? "?");
+                w.WriteString("where", g.Stack.Blocked?.Location ?? "?");
+                w.WriteString("state", g.Stack.State);
+                if (g.Stack.CreatedBy is { } c) { w.WriteString("created_by", c.ToString()); } else { w.WriteNull("created_by"); }
+                w.WriteStartArray("counts");
+                foreach (int n in g.Counts)
+                {
+                    w.WriteNumberValue(n);
+                }
+
+                w.WriteEndArray();
+                w.WriteNumber("per_iteration", Math.Round(g.PerSecond, 4));
                 w.WriteEndObject();
             }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using LeakHound.Probes;
+using LeakHound.Probes.Go;
 using LeakHound.Watching;
 
 namespace LeakHound.Cli.Soak;
@@ -8,7 +9,13 @@ namespace LeakHound.Cli.Soak;
 internal static class SoakIterations
 {
     /// <summary>The signals' values after each iteration (iteration 0: before the first), per series.</summary>
-    public sealed record Readings(Dictionary<string, List<(double Iteration, double Value)>> Points, bool TargetExited, double Seconds)
+    /// <param name="Points">The signals' values after each iteration.</param>
+    /// <param name="TargetExited">The target ended during the soak.</param>
+    /// <param name="Seconds">How long it took.</param>
+    /// <param name="Goroutines">With a Go target's pprof: the goroutine stacks that grew in both halves of the soak (growth per iteration).</param>
+    /// <param name="GoroutinesError">Why its goroutines could not be read, when they could not.</param>
+    public sealed record Readings(Dictionary<string, List<(double Iteration, double Value)>> Points, bool TargetExited, double Seconds,
+        IReadOnlyList<GoroutineGrowth> Goroutines, string? GoroutinesError = null)
     {
         public List<SeriesGrowth> Growth(double alpha) =>
             [.. Points.Select(p => SeriesGrowth.Of(p.Key, p.Value, alpha)).OfType<SeriesGrowth>()];
@@ -26,6 +33,7 @@ internal static class SoakIterations
         }
 
         Dictionary<string, List<(double, double)>> points = new(StringComparer.Ordinal);
+        GoroutineDumps goroutines = new(service.Target.Pprof);
         for (int i = 0; i <= count && !cancel.IsCancellationRequested; i++)
         {
             if (i > 0)
@@ -34,6 +42,11 @@ internal static class SoakIterations
             }
 
             await Task.Delay(TimeSpan.FromSeconds(Math.Min(s.Watch.Watch.IntervalSeconds, 0.2)), cancel); // let the target settle
+            if (i == 0 || i == count / 2 || i == count)
+            {
+                await goroutines.ReadAsync(i, cancel);
+            }
+
             foreach ((string series, double value) in await SampleAsync(service.Target, clock.Elapsed.TotalSeconds, cancel))
             {
                 if (!points.TryGetValue(series, out List<(double, double)>? list))
@@ -46,11 +59,43 @@ internal static class SoakIterations
 
             if (service.Target.Tree.Ended)
             {
-                return new Readings(points, true, clock.Elapsed.TotalSeconds);
+                return new Readings(points, true, clock.Elapsed.TotalSeconds, [], goroutines.Error);
             }
         }
 
-        return new Readings(points, false, clock.Elapsed.TotalSeconds);
+        return new Readings(points, false, clock.Elapsed.TotalSeconds, goroutines.Growing(), goroutines.Error);
+    }
+
+    /// <summary>
+    /// A Go target's goroutines before the first iteration, half way and after the last: a stack whose goroutines grew
+    /// in both halves leaks per iteration (the reconnect incident's handler, one per reconnect).
+    /// </summary>
+    private sealed class GoroutineDumps(Uri? pprof)
+    {
+        private readonly List<(double T, IReadOnlyList<GoroutineStack> Stacks)> _dumps = [];
+
+        public string? Error { get; private set; }
+
+        public async Task ReadAsync(int iteration, CancellationToken cancel)
+        {
+            if (pprof is null || Error is not null || _dumps.Count > 0 && _dumps[^1].T == iteration)
+            {
+                return;
+            }
+
+            using PprofEndpoint endpoint = new(pprof, TimeSpan.FromSeconds(30));
+            try
+            {
+                _dumps.Add((iteration, await endpoint.GoroutinesAsync(cancel)));
+            }
+            catch (PprofException e)
+            {
+                Error = e.Message;
+            }
+        }
+
+        /// <summary>Growth "per second" of the diff is per iteration here: the dumps' times are iteration numbers.</summary>
+        public IReadOnlyList<GoroutineGrowth> Growing() => Error is null ? GoroutineGrowthDiff.Growing(_dumps) : [];
     }
 
     /// <summary>One round of the target's sources, as a watch reads it (no PSS: it is costly), for the whole tree.</summary>
