@@ -28,8 +28,8 @@ public static class NodeInspector
             // another user's process: its name below
         }
 
-        string name = exe is not null ? Path.GetFileName(exe.Replace(" (deleted)", "", StringComparison.Ordinal)) : Comm(pid);
-        return name.StartsWith("node", StringComparison.Ordinal) || Comm(pid) is "node" or "nodejs";
+        string name = exe is not null ? Path.GetFileName(exe.Replace(" (deleted)", "", StringComparison.Ordinal)) : ProcessNames.Of(pid);
+        return name.StartsWith("node", StringComparison.Ordinal) || ProcessNames.Of(pid) is "node" or "nodejs";
     }
 
     /// <summary>
@@ -49,7 +49,7 @@ public static class NodeInspector
 
         if (!IsNode(pid))
         {
-            throw new NodeInspectorException($"PID {pid} ({Comm(pid)}) is not a Node.js process");
+            throw new NodeInspectorException($"PID {pid} ({ProcessNames.Of(pid)}) is not a Node.js process");
         }
 
         if (NetworkNamespace(pid) is { } theirs && NetworkNamespace(Environment.ProcessId) is { } ours && theirs != ours)
@@ -99,7 +99,7 @@ public static class NodeInspector
 
         if (ListeningPorts.Holders(DefaultPort).Where(h => h != pid).ToList() is [int holder, ..])
         {
-            throw new NodeInspectorException($"port {DefaultPort} is taken by PID {holder} ({Comm(holder)}), so the inspector of PID {pid} could not open there: "
+            throw new NodeInspectorException($"port {DefaultPort} is taken by PID {holder} ({ProcessNames.Of(holder)}), so the inspector of PID {pid} could not open there: "
                 + "stop that, or start the service with --inspect-port=<free port> (or --inspect=0)");
         }
 
@@ -155,18 +155,6 @@ public static class NodeInspector
         }
 
         return null;
-    }
-
-    internal static string Comm(int pid)
-    {
-        try
-        {
-            return File.ReadAllText($"/proc/{pid}/comm").Trim();
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return "?";
-        }
     }
 
     private static string? NetworkNamespace(int pid)

@@ -100,8 +100,7 @@ internal static class ExplainCommand
 
     private static string NoMechanism(int pid)
     {
-        string comm = File.Exists($"/proc/{pid}/comm") ? File.ReadAllText($"/proc/{pid}/comm").Trim() : "?";
-        return $"PID {pid} ({comm}) is not a .NET or Node.js process and serves no net/http/pprof on the ports it listens on; give --pprof-url";
+        return $"PID {pid} ({Probes.Proc.ProcessNames.Of(pid)}) is not a .NET or Node.js process and serves no net/http/pprof on the ports it listens on; give --pprof-url";
     }
 
     /// <summary>A Node.js process, through its inspector (opened with SIGUSR1 and closed again): its growing allocation sites.</summary>
