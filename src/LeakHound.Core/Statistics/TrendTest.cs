@@ -28,7 +28,7 @@ public static class TrendTest
     /// at spans of 1, 5 and 30 minutes, the nominal 95% interval covered the true rate 93.5–95% of the time when given;
     /// this one 96–100% (tests/LeakHound.Core.Tests/Detection/RateCoverageTests).
     /// </summary>
-    private const double Z = 2.241402727604947;
+    public const double Z = 2.241402727604947;
 
     /// <summary>Estimates the trend of y over x. x must be non-decreasing; needs at least 3 points.</summary>
     /// <param name="x">Times (or iteration numbers), non-decreasing.</param>

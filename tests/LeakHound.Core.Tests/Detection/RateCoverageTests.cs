@@ -25,6 +25,9 @@ public sealed class RateCoverageTests
     [InlineData(1800, "noisy line")]
     [InlineData(1800, "sawtooth")]
     [InlineData(1800, "staircase")]
+    [InlineData(60, "irregular staircase")]
+    [InlineData(300, "irregular staircase")]
+    [InlineData(1800, "irregular staircase")]
     public void TheInterval_CoversTheTrueRate_WhenTheLeakIsDeclared_AndAtTheEnd(double minSpan, string shape)
     {
         int given = 0, covered = 0, finals = 0, finalCovered = 0;
@@ -78,6 +81,7 @@ public sealed class RateCoverageTests
             "noisy line" => ("rss", bytesPerSecond, SyntheticSeries.LinearFill(rng, duration, 1, 100e6, bytesPerSecond * duration, duration, 0)
                 .Select(p => (p.T, p.Value + bytesPerSecond * 30 * SyntheticSeries.Gaussian(rng)))),
             "sawtooth" => ("rss", bytesPerSecond, SyntheticSeries.Sawtooth(rng, duration, 1, 100e6, bytesPerSecond * 200, 10 + rng.Next(20), bytesPerSecond, bytesPerSecond * 5)),
+            "irregular staircase" => IrregularStaircaseOf(rng, duration),
             _ => StaircaseOf(rng, duration),
         };
     }
@@ -86,5 +90,13 @@ public sealed class RateCoverageTests
     {
         double every = 2 + rng.Next(29);
         return ("threads", 1 / every, SyntheticSeries.Staircase(rng, duration, 1, 20, every, rng.Next(3)));
+    }
+
+    /// <summary>Steps of 1 or 10 at gaps jittered ±50 % around 2…30 s, up to three of them one more or one less: the rate is step / every.</summary>
+    private static (string, double, IEnumerable<(double, double)>) IrregularStaircaseOf(Random rng, double duration)
+    {
+        double every = 2 + rng.Next(29);
+        int step = rng.Next(2) == 0 ? 1 : 10;
+        return ("go_goroutines", step / every, SyntheticCounts.Staircase(rng, duration, 1, 50, step, every, 0.5, rng.Next(4), 0));
     }
 }
