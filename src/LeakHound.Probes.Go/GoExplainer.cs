@@ -4,7 +4,8 @@ namespace LeakHound.Probes.Go;
 
 /// <summary>What grew inside a Go program over a few snapshots of its pprof: goroutine stacks and heap allocation sites.</summary>
 public sealed record GoExplanation(int? Pid, Uri Pprof, IReadOnlyList<(double T, IReadOnlyList<GoroutineStack> Stacks)> Dumps,
-    IReadOnlyList<(double T, IReadOnlyList<HeapSite> Sites)> Heaps, IReadOnlyList<GoroutineGrowth> Goroutines, IReadOnlyList<HeapGrowth> Heap)
+    IReadOnlyList<(double T, IReadOnlyList<HeapSite> Sites)> Heaps, IReadOnlyList<GoroutineGrowth> Goroutines, IReadOnlyList<HeapGrowth> Heap,
+    GoroutineLeakProfile LeakProfile)
 {
     public bool AnyGrowth => Goroutines.Count + Heap.Count > 0;
 }
@@ -37,6 +38,9 @@ public static class GoExplainer
                 + $"{Core.Units.Quantity.FormatBytes(heap.Sum(h => h.InuseBytes))} in use from {heap.Count:N0} allocation stacks");
         }
 
-        return new GoExplanation(pid, endpoint.BaseUrl, dumps, heaps, [.. GoroutineGrowthDiff.Growing(dumps).Take(top)], [.. HeapGrowthDiff.Growing(heaps).Take(top)]);
+        // Read once, after the last dump: the runtime's proof of what the dumps' growth suggests, where the program has it.
+        GoroutineLeakProfile leaks = await endpoint.LeakedGoroutinesAsync(cancel);
+        progress(leaks.Leaked is { } leaked ? $"goroutineleak profile: {leaked:N0} goroutines proven leaked by the runtime" : $"goroutineleak profile: {leaks.Unavailable}");
+        return new GoExplanation(pid, endpoint.BaseUrl, dumps, heaps, [.. GoroutineGrowthDiff.Growing(dumps).Take(top)], [.. HeapGrowthDiff.Growing(heaps).Take(top)], leaks);
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LeakHound.Core.Text;
 
 namespace LeakHound.Probes.Go;
 
@@ -21,7 +22,7 @@ public static class GoExplanationJson
         }
 
         w.WriteString("runtime", "go");
-        w.WriteString("mechanism", "net/http/pprof: goroutine?debug=2 and heap?gc=1");
+        w.WriteString("mechanism", "net/http/pprof: goroutine?debug=2, heap?gc=1 and goroutineleak?debug=1");
         if (e.Pid is { } p) { w.WriteNumber("pid", p); } else { w.WriteNull("pid"); }
         w.WriteString("pprof_url", e.Pprof.AbsoluteUri);
         w.WriteNumber("snapshots", e.Dumps.Count);
@@ -42,14 +43,16 @@ public static class GoExplanationJson
             w.WriteString("where", g.Stack.Blocked?.Location ?? "?");
             w.WriteString("state", g.Stack.State);
             if (g.Stack.CreatedBy is { } c) { w.WriteString("created_by", c.ToString()); } else { w.WriteNull("created_by"); }
-            Numbers(w, "counts", g.Counts.Select(n => (long)n));
+            w.WriteNumberArray("counts", g.Counts.Select(n => (long)n));
             w.WriteNumber("growth", g.Growth);
             w.WriteNumber("per_second", Math.Round(g.PerSecond, 4));
-            Frames(w, g.Stack.Frames);
+            if (e.LeakProfile.LeakedIn(g.Stack) is { } proven) { w.WriteNumber("proven_leaked", proven); } else { w.WriteNull("proven_leaked"); }
+            w.WriteStringArray("stack", g.Stack.Frames.Select(f => f.ToString()));
             w.WriteEndObject();
         }
 
         w.WriteEndArray();
+        LeakProfile(w, e.LeakProfile);
         w.WriteStartArray("heap_growing");
         foreach (HeapGrowth g in e.Heap)
         {
@@ -57,11 +60,11 @@ public static class GoExplanationJson
             w.WriteString("kind", "heap allocation site");
             w.WriteString("what", g.Site.AllocatedAt?.Function ?? "?");
             w.WriteString("where", g.Site.AllocatedAt?.Location ?? "?");
-            Numbers(w, "inuse_bytes", g.Bytes);
-            Numbers(w, "inuse_objects", g.Objects);
+            w.WriteNumberArray("inuse_bytes", g.Bytes);
+            w.WriteNumberArray("inuse_objects", g.Objects);
             w.WriteNumber("growth_bytes", g.Growth);
             w.WriteNumber("bytes_per_second", Math.Round(g.BytesPerSecond, 1));
-            Frames(w, g.Site.Stack);
+            w.WriteStringArray("stack", g.Site.Stack.Select(f => f.ToString()));
             w.WriteEndObject();
         }
 
@@ -69,25 +72,24 @@ public static class GoExplanationJson
         w.WriteEndObject();
     }
 
-    private static void Numbers(Utf8JsonWriter w, string name, IEnumerable<long> values)
+    private static void LeakProfile(Utf8JsonWriter w, GoroutineLeakProfile profile)
     {
-        w.WriteStartArray(name);
-        foreach (long v in values)
+        w.WriteStartObject("goroutine_leak_profile");
+        w.WriteBoolean("served", profile.Stacks is not null);
+        if (profile.Unavailable is { } why) { w.WriteString("unavailable", why); } else { w.WriteNull("unavailable"); }
+        if (profile.Leaked is { } leaked) { w.WriteNumber("leaked", leaked); } else { w.WriteNull("leaked"); }
+        w.WriteStartArray("stacks");
+        foreach (GoroutineStack s in profile.Stacks ?? [])
         {
-            w.WriteNumberValue(v);
+            w.WriteStartObject();
+            w.WriteString("what", s.Blocked?.Function ?? "?");
+            w.WriteString("where", s.Blocked?.Location ?? "?");
+            w.WriteNumber("count", s.Count);
+            w.WriteStringArray("stack", s.Frames.Select(f => f.ToString()));
+            w.WriteEndObject();
         }
 
         w.WriteEndArray();
-    }
-
-    private static void Frames(Utf8JsonWriter w, IReadOnlyList<GoFrame> frames)
-    {
-        w.WriteStartArray("stack");
-        foreach (GoFrame f in frames)
-        {
-            w.WriteStringValue(f.ToString());
-        }
-
-        w.WriteEndArray();
+        w.WriteEndObject();
     }
 }

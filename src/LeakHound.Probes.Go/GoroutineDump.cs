@@ -24,6 +24,13 @@ public sealed record GoroutineStack(IReadOnlyList<GoFrame> Frames, GoFrame? Crea
     /// <summary>Where the goroutine waits: its innermost frame outside the runtime (the runtime's own goroutines: the innermost).</summary>
     public GoFrame? Blocked => Frames.FirstOrDefault(f => !IsRuntime(f.Function)) ?? Frames.FirstOrDefault();
 
+    /// <summary>
+    /// The frames outside the runtime, function and line each: what a dump (debug=2) and a count profile (debug=1) both
+    /// show of one stack, although each leaves out different runtime frames.
+    /// </summary>
+    public static string UserFramesKey(IEnumerable<GoFrame> frames) =>
+        string.Join('\n', frames.Where(f => !IsRuntime(f.Function)).Select(f => $"{f.Function} {f.File}:{f.Line}"));
+
     private static bool IsRuntime(string function) =>
         function.StartsWith("runtime.", StringComparison.Ordinal) || function.StartsWith("internal/", StringComparison.Ordinal)
         || function.StartsWith("sync.runtime_", StringComparison.Ordinal);

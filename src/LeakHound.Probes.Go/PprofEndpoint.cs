@@ -30,6 +30,43 @@ public sealed class PprofEndpoint : IDisposable
         return Parsed(url, () => GoroutineDump.Parse(System.Text.Encoding.UTF8.GetString(body)));
     }
 
+    /// <summary>
+    /// The goroutines the runtime proves leaked (<c>goroutineleak?debug=1</c>, Go 1.26+). Never throws for a program that
+    /// has none to offer: a 404 (older Go, or built without it) or a broken answer is a profile that says why it is missing.
+    /// </summary>
+    public async Task<GoroutineLeakProfile> LeakedGoroutinesAsync(CancellationToken cancel)
+    {
+        Uri url = new(BaseUrl, "goroutineleak?debug=1");
+        try
+        {
+            using HttpResponseMessage response = await _http.GetAsync(url, cancel);
+            if (response.StatusCode == HttpStatusCode.NotFound)
+            {
+                return new GoroutineLeakProfile(null, "not served (Go 1.26+ has it when built with GOEXPERIMENT=goroutineleakprofile)");
+            }
+
+            if (!response.IsSuccessStatusCode)
+            {
+                return new GoroutineLeakProfile(null, $"{url}: HTTP {(int)response.StatusCode} {response.ReasonPhrase}");
+            }
+
+            string text = System.Text.Encoding.UTF8.GetString(await response.Content.ReadAsByteArrayAsync(cancel));
+            return new GoroutineLeakProfile(GoroutineCountProfile.Parse(text, "goroutineleak", "leaked"), null);
+        }
+        catch (PprofException e)
+        {
+            return new GoroutineLeakProfile(null, $"{url}: {e.Message}");
+        }
+        catch (HttpRequestException e)
+        {
+            return new GoroutineLeakProfile(null, $"cannot read {url}: {Core.Text.OneLine.Of(e.Message)}");
+        }
+        catch (TaskCanceledException) when (!cancel.IsCancellationRequested)
+        {
+            return new GoroutineLeakProfile(null, $"{url}: no answer within {_http.Timeout.TotalSeconds:0.#}s");
+        }
+    }
+
     /// <summary>What the heap holds per allocation stack, after a garbage collection (<c>heap?gc=1</c>).</summary>
     /// <exception cref="PprofException">Unreachable, not found, too big, or not a heap profile.</exception>
     public async Task<IReadOnlyList<HeapSite>> HeapAsync(CancellationToken cancel)

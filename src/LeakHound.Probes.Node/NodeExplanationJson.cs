@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LeakHound.Core.Text;
 
 namespace LeakHound.Probes.Node;
 
@@ -53,11 +54,11 @@ public static class NodeExplanationJson
             w.WriteString("what", g.Site.Site.Function.Length == 0 ? "(anonymous)" : g.Site.Site.Function);
             w.WriteString("where", g.Site.Site.Location);
             if (g.Site.Via is { } via) { w.WriteString("via", via.ToString()); } else { w.WriteNull("via"); }
-            Numbers(w, "inuse_bytes", g.Bytes);
-            Numbers(w, "live_samples", g.Samples.Select(n => (long)n));
+            w.WriteNumberArray("inuse_bytes", g.Bytes);
+            w.WriteNumberArray("live_samples", g.Samples.Select(n => (long)n));
             w.WriteNumber("growth_bytes", g.Growth);
             w.WriteNumber("bytes_per_second", Math.Round(g.BytesPerSecond, 1));
-            Strings(w, "stack", g.Site.Stack.Select(f => f.ToString()));
+            w.WriteStringArray("stack", g.Site.Stack.Select(f => f.ToString()));
             w.WriteEndObject();
         }
 
@@ -89,11 +90,11 @@ public static class NodeExplanationJson
             w.WriteStartObject();
             w.WriteString("kind", "constructor");
             w.WriteString("what", c.Class);
-            Numbers(w, "counts", c.Counts);
-            Numbers(w, "bytes", c.Bytes);
+            w.WriteNumberArray("counts", c.Counts);
+            w.WriteNumberArray("bytes", c.Bytes);
             w.WriteNumber("growth", c.Growth);
             w.WriteNumber("bytes_growth", c.BytesGrowth);
-            Strings(w, "retainer_path", c.RetainerPath);
+            w.WriteStringArray("retainer_path", c.RetainerPath);
             w.WriteEndObject();
         }
 
@@ -103,32 +104,10 @@ public static class NodeExplanationJson
             w.WriteString("kind", "collection");
             w.WriteString("what", c.Kind);
             w.WriteNumber("id", c.Id);
-            Numbers(w, "counts", c.Entries);
+            w.WriteNumberArray("counts", c.Entries);
             w.WriteNumber("growth", c.Growth);
-            Strings(w, "retainer_path", c.RetainerPath);
+            w.WriteStringArray("retainer_path", c.RetainerPath);
             w.WriteEndObject();
-        }
-
-        w.WriteEndArray();
-    }
-
-    private static void Numbers(Utf8JsonWriter w, string name, IEnumerable<long> values)
-    {
-        w.WriteStartArray(name);
-        foreach (long v in values)
-        {
-            w.WriteNumberValue(v);
-        }
-
-        w.WriteEndArray();
-    }
-
-    private static void Strings(Utf8JsonWriter w, string name, IEnumerable<string> values)
-    {
-        w.WriteStartArray(name);
-        foreach (string v in values)
-        {
-            w.WriteStringValue(v);
         }
 
         w.WriteEndArray();

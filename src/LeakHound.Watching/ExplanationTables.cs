@@ -46,7 +46,8 @@ public static class ExplanationTables
     public static ExplanationTable Of(string target, GoExplanation explanation) => new(target,
         [
             .. explanation.Goroutines.Select(g => new ExplanationRow(
-                $"goroutines in {g.Stack.Blocked} [{g.Stack.State}]{(g.Stack.CreatedBy is { } c ? $", created by {c}" : "")}",
+                $"goroutines in {g.Stack.Blocked} [{g.Stack.State}]{(g.Stack.CreatedBy is { } c ? $", created by {c}" : "")}"
+                    + (explanation.LeakProfile.LeakedIn(g.Stack) is { } proven ? $"; {proven} proven leaked by the runtime" : ""),
                 g.Counts[0], g.Counts[^1], 0, string.Join(" ← ", g.Stack.Frames))),
             .. explanation.Heap.Select(h => new ExplanationRow($"heap allocated at {h.Site.AllocatedAt}", h.Objects[0], h.Objects[^1], h.Growth,
                 string.Join(" ← ", h.Site.Stack))),

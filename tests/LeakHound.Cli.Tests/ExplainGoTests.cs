@@ -83,11 +83,47 @@ public sealed class ExplainGoTests(GoReconnectFixture go) : IClassFixture<GoReco
             Assert.InRange(top.GetProperty("per_second").GetDouble(), 10, 25); // one per 50 ms reconnect
             Assert.Equal(1, root.GetProperty("growing").GetArrayLength());
 
+            // Go 1.19 serves no goroutineleak profile (404): said so, and no stack is claimed proven.
+            JsonElement proof = root.GetProperty("goroutine_leak_profile");
+            Assert.False(proof.GetProperty("served").GetBoolean());
+            Assert.StartsWith("not served", proof.GetProperty("unavailable").GetString());
+            Assert.Equal(JsonValueKind.Null, top.GetProperty("proven_leaked").ValueKind);
+
             // Each reconnect's 1 MiB buffer is kept: the heap site that allocates it grows.
             JsonElement heap = root.GetProperty("heap_growing")[0];
             Assert.Equal("main.reconnect", heap.GetProperty("what").GetString());
             Assert.Equal("main.go:41", heap.GetProperty("where").GetString());
             Assert.InRange(heap.GetProperty("bytes_per_second").GetDouble(), 5 << 20, 40 << 20); // 20 MiB/s, sampled
+        }
+        finally
+        {
+            Stop(service);
+        }
+    }
+
+    [Fact]
+    public async Task TheCountProfileReader_ReadsTheRealRuntimesText_AndMatchesItsDumpsStacks()
+    {
+        // The goroutineleak profile is written by the same printCountProfile as the goroutine profile's debug=1: reading
+        // this Go's goroutine profile proves the reader on the runtime's own text.
+        (Process service, int port) = await go.StartAsync("leak", everyMs: 50);
+        try
+        {
+            using HttpClient http = new();
+            for (int i = 0; i < 50 && !(await http.GetStringAsync($"http://127.0.0.1:{port}/debug/pprof/goroutine?debug=2")).Contains("main.handleConfirms"); i++)
+            {
+                await Task.Delay(100); // until the first reconnects
+            }
+
+            string counts = await http.GetStringAsync($"http://127.0.0.1:{port}/debug/pprof/goroutine?debug=1");
+            string dump = await http.GetStringAsync($"http://127.0.0.1:{port}/debug/pprof/goroutine?debug=2");
+
+            IReadOnlyList<Probes.Go.GoroutineStack> counted = Probes.Go.GoroutineCountProfile.Parse(counts, "goroutine", "?");
+            Probes.Go.GoroutineStack leaking = Probes.Go.GoroutineDump.Parse(dump).First(s => s.Blocked?.Function == "main.handleConfirms");
+            Probes.Go.GoroutineStack match = Assert.Single(counted, s => Probes.Go.GoroutineStack.UserFramesKey(s.Frames) == Probes.Go.GoroutineStack.UserFramesKey(leaking.Frames));
+            Assert.InRange(match.Count, 1, leaking.Count + 20); // read a moment before the dump; one reconnect per 50 ms
+            Assert.InRange(match.Count, leaking.Count - 20, int.MaxValue);
+            Assert.Equal(leaking.Blocked, match.Blocked);
         }
         finally
         {

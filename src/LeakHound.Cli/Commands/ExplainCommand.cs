@@ -153,16 +153,32 @@ internal static class ExplainCommand
         }
         else
         {
+            GoroutineLeakProfile proof = explanation.LeakProfile;
             Table table = new Table().Border(TableBorder.Rounded).Title("goroutine stacks that grew between every two dumps");
             table.AddColumns("blocked in", "state", "created by", "goroutines", "growth");
+            if (proof.Stacks is not null)
+            {
+                table.AddColumn("proven leaked");
+            }
+
             foreach (GoroutineGrowth g in explanation.Goroutines)
             {
-                table.AddRow(Markup.Escape(g.Stack.Blocked?.ToString() ?? "?"), Markup.Escape(g.Stack.State), Markup.Escape(g.Stack.CreatedBy?.ToString() ?? "–"),
-                    Markup.Escape(string.Join(" → ", g.Counts)), Markup.Escape($"+{g.Growth} ({g.PerSecond:0.##}/s)"));
+                List<string> cells = [g.Stack.Blocked?.ToString() ?? "?", g.Stack.State, g.Stack.CreatedBy?.ToString() ?? "–",
+                    string.Join(" → ", g.Counts), $"+{g.Growth} ({g.PerSecond:0.##}/s)"];
+                if (proof.LeakedIn(g.Stack) is { } proven)
+                {
+                    cells.Add(proven.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                }
+
+                table.AddRow([.. cells.Select(Markup.Escape)]);
             }
 
             console.Write(table);
         }
+
+        console.MarkupLine(Markup.Escape(explanation.LeakProfile.Leaked is { } leaked
+            ? $"goroutineleak profile: {leaked:N0} goroutines proven leaked by the runtime (blocked on what nothing reachable can release)"
+            : $"goroutineleak profile: {explanation.LeakProfile.Unavailable}"));
 
         if (explanation.Heap.Count == 0)
         {
