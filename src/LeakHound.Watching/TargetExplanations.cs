@@ -119,12 +119,13 @@ internal static class Explanations
     public static TargetExplanations<NodeExplanation> Node(WatchEngine watch)
     {
         double window = watch.Settings.HeapDiffIntervalSeconds;
-        return new(watch, "explanation", target => $"sampling its heap allocations through its inspector (3 profiles over {window:0.#}s)",
+        bool snapshots = watch.Settings.NodeHeapSnapshots;
+        return new(watch, "explanation", target => $"sampling its heap allocations through its inspector (3 profiles{(snapshots ? " and heap snapshots" : "")} over {window:0.#}s)",
             async target =>
             {
                 NodeInspectorSource source = target.NodeInspector ?? throw new NodeInspectorException($"{target.Label} has no --node-inspector");
                 InspectorSession session = await source.SessionAsync(TimeSpan.FromSeconds(15));
-                return await NodeExplainer.RunAsync(session, window, 3, 10, _ => { }, CancellationToken.None);
+                return await NodeExplainer.RunAsync(session, window, 3, 10, _ => { }, CancellationToken.None, snapshots);
             },
             e => e is NodeInspectorException,
             result => result.Growing.Count > 0

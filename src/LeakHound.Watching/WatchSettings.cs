@@ -48,6 +48,13 @@ public sealed record WatchSettings
     /// </summary>
     public bool NodeInspector { get; init; }
 
+    /// <summary>
+    /// A Node.js target's explanations also take heap snapshots (<c>--heap-snapshots</c>): the constructors and
+    /// collections that grow and the path that holds them. Costly — the target pauses for each, and its memory rises many
+    /// times its heap — so only when asked, and refused per snapshot when the target's headroom cannot take it.
+    /// </summary>
+    public bool NodeHeapSnapshots { get; init; }
+
     /// <summary>The first target's Go net/http/pprof (<c>--pprof-url</c>), for explanations of a Go program.</summary>
     public Uri? PprofUrl { get; init; }
 

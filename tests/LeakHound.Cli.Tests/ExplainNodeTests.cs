@@ -149,6 +149,34 @@ public sealed class ExplainNodeTests
         Assert.True(explanation.GetProperty("started_at_seconds").GetDouble() > 0);
     }
 
+    /// <summary>Heap snapshots on a leak, when asked: the growing Map and the module variable that holds it, in the run's result.</summary>
+    [Fact]
+    public async Task RunExplainOnLeak_WithHeapSnapshots_NamesTheGrowingMapAndWhatHoldsIt()
+    {
+        ProcessResult r = await CliRunner.RunAsync(["run", "--node-inspector", "--explain-on-leak", "--heap-snapshots", "--interval", "0.5s", "--min-span", "8s",
+            "--duration", "70s", "--until-verdict", "--format", "json", "--no-store", "--", "node", "--inspect-port=0", CliRunner.Fixture("node/twins/contact-cache-leaky.js"), "65"], 150);
+
+        Assert.True(r.ExitCode == 1, r.ToString());
+        Assert.Contains("3 profiles and heap snapshots over", r.Stderr);
+        JsonElement explanation = JsonVerdicts.Parse(r.Stdout).Root.GetProperty("targets")[0].GetProperty("node_explanation");
+        Assert.Equal(3, explanation.GetProperty("heap_snapshots").GetArrayLength());
+        JsonElement map = explanation.GetProperty("growing").EnumerateArray().First(g => g.GetProperty("kind").GetString() == "collection");
+        Assert.Equal("Map", map.GetProperty("what").GetString());
+        Assert.Contains(map.GetProperty("retainer_path").EnumerateArray(), step => step.GetString()!.EndsWith("WhatsAppService .contactCache", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("--explain-on-leak")]
+    [InlineData("--node-inspector")]
+    public async Task HeapSnapshots_WithoutAnInspectorAndAnExplanation_IsRefusedInOneLine(string only)
+    {
+        ProcessResult r = await CliRunner.RunAsync(["run", only, "--heap-snapshots", "--duration", "1s", "--no-store", "--", "sleep", "5"], 30);
+
+        Assert.True(r.ExitCode == 2, r.ToString());
+        Assert.Contains("--heap-snapshots is taken through a Node.js target's inspector", r.Stderr);
+        Assert.Single(r.Stderr.Trim().Split('\n'));
+    }
+
     [Fact]
     public async Task WatchWithNodeInspector_ReadsItsGauges_AndClosesTheInspectorWhenItEnds()
     {

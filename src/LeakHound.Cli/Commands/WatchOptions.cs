@@ -43,6 +43,10 @@ internal static class WatchOptions
     {
         Description = "Open the inspector of a Node.js target (SIGUSR1; closed again at the end) for its heap gauges and --explain-on-leak; any local user could use it meanwhile",
     };
+    public static readonly Option<bool> HeapSnapshots = new("--heap-snapshots")
+    {
+        Description = "With --explain-on-leak and --node-inspector: also take heap snapshots of a Node.js target (growing constructors and collections, the path that holds them). The target pauses for each and its memory rises; refused when its headroom cannot take it",
+    };
     public static readonly Option<string?> PprofUrl = new("--pprof-url") { Description = "The target's Go net/http/pprof (http://127.0.0.1:PORT/debug/pprof), for --explain-on-leak" };
     public static readonly Option<bool> NoChildren = new("--no-children") { Description = "Watch only the given processes, not their descendants" };
 
@@ -51,7 +55,7 @@ internal static class WatchOptions
         CommonOptions.Store, NoStore, Resume, Retention, CommonOptions.Format];
 
     /// <summary>What a watch of processes reads: these, and the outputs.</summary>
-    private static readonly Option[] s_processes = [Interval, NoChildren, MetricsUrl, Metric, NoRuntimeCounters, ExplainOnLeak, NodeInspector, PprofUrl];
+    private static readonly Option[] s_processes = [Interval, NoChildren, MetricsUrl, Metric, NoRuntimeCounters, ExplainOnLeak, NodeInspector, HeapSnapshots, PprofUrl];
 
     public static void AddTo(Command command)
     {
@@ -102,6 +106,11 @@ internal static class WatchOptions
             throw new LeakHoundException("--explain-on-leak (--heapdiff-on-leak) of a .NET target needs the runtime counters: drop --no-runtime-counters (or give --node-inspector for a Node.js target, --pprof-url for a Go target)");
         }
 
+        if (parse.GetValue(HeapSnapshots) && !(parse.GetValue(NodeInspector) && (parse.GetValue(ExplainOnLeak) || parse.GetValue(Rules) is not null)))
+        {
+            throw new LeakHoundException("--heap-snapshots is taken through a Node.js target's inspector when a leak is explained: give it with --node-inspector and --explain-on-leak (or a rules file's explain action)");
+        }
+
         List<Uri> urls = [];
         foreach (string url in (parse.GetValue(MetricsUrl) ?? []).Select(expand ?? (u => u)))
         {
@@ -124,6 +133,7 @@ internal static class WatchOptions
             ExplainOnLeak = parse.GetValue(ExplainOnLeak),
             PprofUrl = pprof,
             NodeInspector = parse.GetValue(NodeInspector),
+            NodeHeapSnapshots = parse.GetValue(HeapSnapshots),
         };
         return new WatchRequest
         {
