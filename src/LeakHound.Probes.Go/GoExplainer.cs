@@ -40,7 +40,7 @@ public static class GoExplainer
 
         // Read once, after the last dump: the runtime's proof of what the dumps' growth suggests, where the program has it.
         GoroutineLeakProfile leaks = await endpoint.LeakedGoroutinesAsync(cancel);
-        progress(leaks.Leaked is { } leaked ? $"goroutineleak profile: {leaked:N0} goroutines proven leaked by the runtime" : $"goroutineleak profile: {leaks.Unavailable}");
+        progress(leaks.Summary);
         return new GoExplanation(pid, endpoint.BaseUrl, dumps, heaps, [.. GoroutineGrowthDiff.Growing(dumps).Take(top)], [.. HeapGrowthDiff.Growing(heaps).Take(top)], leaks);
     }
 }

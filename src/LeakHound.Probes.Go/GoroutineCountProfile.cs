@@ -86,6 +86,11 @@ public sealed record GoroutineLeakProfile(IReadOnlyList<GoroutineStack>? Stacks,
 {
     public int? Leaked => Stacks?.Sum(s => s.Count);
 
+    /// <summary>One line for people: how many goroutines are proven leaked, or why there is no profile.</summary>
+    public string Summary => Leaked is { } leaked
+        ? $"goroutineleak profile: {leaked:N0} goroutines proven leaked by the runtime (blocked on what nothing reachable can release)"
+        : $"goroutineleak profile: {Unavailable}";
+
     /// <summary>How many goroutines of <paramref name="stack"/> (from a dump) the runtime proved leaked; null without a profile.</summary>
     public int? LeakedIn(GoroutineStack stack)
     {

@@ -147,13 +147,13 @@ internal static class ExplainCommand
 
     private static void Write(IAnsiConsole console, GoExplanation explanation)
     {
+        GoroutineLeakProfile proof = explanation.LeakProfile;
         if (explanation.Goroutines.Count == 0)
         {
             console.MarkupLine("[green]no goroutine stack grew between every two dumps[/]");
         }
         else
         {
-            GoroutineLeakProfile proof = explanation.LeakProfile;
             Table table = new Table().Border(TableBorder.Rounded).Title("goroutine stacks that grew between every two dumps");
             table.AddColumns("blocked in", "state", "created by", "goroutines", "growth");
             if (proof.Stacks is not null)
@@ -176,9 +176,7 @@ internal static class ExplainCommand
             console.Write(table);
         }
 
-        console.MarkupLine(Markup.Escape(explanation.LeakProfile.Leaked is { } leaked
-            ? $"goroutineleak profile: {leaked:N0} goroutines proven leaked by the runtime (blocked on what nothing reachable can release)"
-            : $"goroutineleak profile: {explanation.LeakProfile.Unavailable}"));
+        console.MarkupLine(Markup.Escape(proof.Summary));
 
         if (explanation.Heap.Count == 0)
         {
