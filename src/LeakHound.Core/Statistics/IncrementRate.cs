@@ -41,7 +41,9 @@ public static class IncrementRate
             errors[i] = y[i + 1] - y[i] - rate * (x[i + 1] - x[i]);
         }
 
-        double longRun = LongRunVariance(errors);
+        // ⌈m^⅓⌉ lags (at least 2, as m ≥ 3): lag 1 also gives the moves' correlation.
+        double[] gamma = Autocovariances(errors, Math.Min(m - 1, (int)Math.Ceiling(Math.Cbrt(m))));
+        double longRun = LongRunVariance(gamma);
         if (!double.IsFinite(longRun))
         {
             return null;
@@ -49,8 +51,7 @@ public static class IncrementRate
 
         double se = Math.Sqrt(m * longRun * m / (m - 1.0)) / elapsed;
         double t = StudentQuantile(z, m - 1);
-        double spread = Autocovariance(errors, 0);
-        double correlation = spread > 0 ? Autocovariance(errors, 1) / spread : 0;
+        double correlation = gamma[0] > 0 ? gamma[1] / gamma[0] : 0;
         return (rate, rate - t * se, rate + t * se, correlation);
     }
 
@@ -71,28 +72,34 @@ public static class IncrementRate
             + z * ((((79 * z2 + 776) * z2 + 1482) * z2 - 1920) * z2 - 945) / (92160 * n * n * n * n);
     }
 
-    /// <summary>Newey–West long-run variance of zero-mean errors: Bartlett-weighted autocovariances up to ⌈m^⅓⌉ lags.</summary>
-    private static double LongRunVariance(double[] e)
+    /// <summary>Newey–West long-run variance from the autocovariances γ₀…γ_L: Bartlett weights 1 − k/(L+1).</summary>
+    private static double LongRunVariance(double[] gamma)
     {
-        int m = e.Length;
-        int lags = Math.Min(m - 1, (int)Math.Ceiling(Math.Cbrt(m)));
-        double variance = Autocovariance(e, 0);
+        int lags = gamma.Length - 1;
+        double variance = gamma[0];
         for (int k = 1; k <= lags; k++)
         {
-            variance += 2 * (1 - k / (lags + 1.0)) * Autocovariance(e, k);
+            variance += 2 * (1 - k / (lags + 1.0)) * gamma[k];
         }
 
         return Math.Max(0, variance);
     }
 
-    private static double Autocovariance(double[] e, int lag)
+    /// <summary>The autocovariances of zero-mean errors at lags 0…<paramref name="lags"/>.</summary>
+    private static double[] Autocovariances(double[] e, int lags)
     {
-        double sum = 0;
-        for (int i = lag; i < e.Length; i++)
+        double[] gamma = new double[lags + 1];
+        for (int lag = 0; lag <= lags; lag++)
         {
-            sum += e[i] * e[i - lag];
+            double sum = 0;
+            for (int i = lag; i < e.Length; i++)
+            {
+                sum += e[i] * e[i - lag];
+            }
+
+            gamma[lag] = sum / e.Length;
         }
 
-        return sum / e.Length;
+        return gamma;
     }
 }
