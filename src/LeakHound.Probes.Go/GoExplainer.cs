@@ -30,7 +30,7 @@ public static class GoExplainer
                 await Task.Delay(next > TimeSpan.Zero ? next : TimeSpan.Zero, cancel);
             }
 
-            IReadOnlyList<GoroutineStack> stacks = await endpoint.GoroutinesAsync(cancel);
+            IReadOnlyList<GoroutineStack> stacks = await endpoint.GoroutineCountsAsync(cancel);
             dumps.Add((clock.Elapsed.TotalSeconds, stacks));
             IReadOnlyList<HeapSite> heap = await endpoint.HeapAsync(cancel);
             heaps.Add((clock.Elapsed.TotalSeconds, heap));
@@ -38,9 +38,17 @@ public static class GoExplainer
                 + $"{Core.Units.Quantity.FormatBytes(heap.Sum(h => h.InuseBytes))} in use from {heap.Count:N0} allocation stacks");
         }
 
+        // Counted cheaply at every snapshot; the full dump, for state and creator, read once and only when a stack grew.
+        (IReadOnlyList<GoroutineGrowth> growing, string? missing) =
+            await GoroutineGrowthDiff.WithDetailsAsync([.. GoroutineGrowthDiff.Growing(dumps).Take(top)], endpoint, cancel);
+        if (missing is not null)
+        {
+            progress(missing);
+        }
+
         // Read once, after the last dump: the runtime's proof of what the dumps' growth suggests, where the program has it.
         GoroutineLeakProfile leaks = await endpoint.LeakedGoroutinesAsync(cancel);
         progress(leaks.Summary);
-        return new GoExplanation(pid, endpoint.BaseUrl, dumps, heaps, [.. GoroutineGrowthDiff.Growing(dumps).Take(top)], [.. HeapGrowthDiff.Growing(heaps).Take(top)], leaks);
+        return new GoExplanation(pid, endpoint.BaseUrl, dumps, heaps, growing, [.. HeapGrowthDiff.Growing(heaps).Take(top)], leaks);
     }
 }

@@ -22,7 +22,7 @@ public static class GoExplanationJson
         }
 
         w.WriteString("runtime", "go");
-        w.WriteString("mechanism", "net/http/pprof: goroutine?debug=2, heap?gc=1 and goroutineleak?debug=1");
+        w.WriteString("mechanism", "net/http/pprof: goroutine?debug=1 (counts), goroutine?debug=2 (state and creator of growing stacks), heap?gc=1 and goroutineleak?debug=1");
         if (e.Pid is { } p) { w.WriteNumber("pid", p); } else { w.WriteNull("pid"); }
         w.WriteString("pprof_url", e.Pprof.AbsoluteUri);
         w.WriteNumber("snapshots", e.Dumps.Count);

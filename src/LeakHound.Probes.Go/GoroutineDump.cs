@@ -18,6 +18,9 @@ public sealed record GoFrame(string Function, string File, int Line)
 /// </summary>
 public sealed record GoroutineStack(IReadOnlyList<GoFrame> Frames, GoFrame? CreatedBy, string State, int Count)
 {
+    /// <summary>The state of a stack read from a count profile, until a dump tells it.</summary>
+    public const string UnknownState = "unknown";
+
     /// <summary>What tells two stacks apart: every frame's function and line, and the creator (not the state's wait time).</summary>
     public string Signature => string.Join('\n', Frames.Select(f => $"{f.Function} {f.File}:{f.Line}")) + (CreatedBy is { } c ? $"\ncreated by {c.Function} {c.File}:{c.Line}" : "");
 
@@ -45,7 +48,7 @@ public sealed record GoroutineStack(IReadOnlyList<GoFrame> Frames, GoFrame? Crea
 /// The text format of <c>runtime/traceback.go</c>: <c>goroutine N [state, W minutes]:</c>, then per frame a function
 /// line (<c>pkg.fn(args)</c>) and a tab-indented <c>file:line +0xoff</c>, then <c>created by pkg.fn</c> (Go 1.21 adds
 /// <c>in goroutine M</c>) and its location; blocks are separated by blank lines. The debug=1 form counts stacks but
-/// omits the creator, so this one is read.
+/// omits state and creator: the explanation counts with it and reads this one once, for the stacks that grew.
 /// </remarks>
 public static partial class GoroutineDump
 {

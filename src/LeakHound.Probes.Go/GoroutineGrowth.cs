@@ -25,4 +25,44 @@ public static class GoroutineGrowthDiff
         return [.. EveryStepGrowth.Of<string>([.. dumps.Select(d => (d.T, (IReadOnlyDictionary<string, long>)d.Stacks.ToDictionary(s => s.Signature, s => (long)s.Count, StringComparer.Ordinal)))])
             .Select(g => new GoroutineGrowth(last[g.Key], [.. g.Values.Select(v => (int)v)], g.PerSecond))];
     }
+
+    /// <summary>
+    /// The growing stacks of count profiles (debug=1: no state, no creator) as one full dump (debug=2) shows them: the
+    /// dump's stack with the same frames outside the runtime that most goroutines share, with the counted goroutines.
+    /// The profile keeps a stack's innermost 32 frames (128 from Go 1.23) and the dump up to 100, so a deeper stack is
+    /// matched by the frames the profile has. A stack the dump lacks (Go cuts a dump at 64 MB) stays as counted.
+    /// </summary>
+    public static IReadOnlyList<GoroutineGrowth> WithDetails(IReadOnlyList<GoroutineGrowth> growing, IReadOnlyList<GoroutineStack> dump)
+    {
+        List<(string Key, GoroutineStack Stack)> byUserFrames = [.. dump.OrderByDescending(s => s.Count).Select(s => (GoroutineStack.UserFramesKey(s.Frames), s))];
+        return [.. growing.Select(g =>
+        {
+            string key = GoroutineStack.UserFramesKey(g.Stack.Frames);
+            GoroutineStack? detailed = byUserFrames.FirstOrDefault(d => d.Key == key).Stack
+                ?? byUserFrames.FirstOrDefault(d => d.Key.StartsWith(key + "\n", StringComparison.Ordinal)).Stack;
+            return detailed is null ? g : g with { Stack = detailed with { Count = g.Stack.Count } };
+        })];
+    }
+
+    /// <summary>
+    /// <see cref="WithDetails"/> with a dump read now, only when something grew; the counted stacks and why, when the
+    /// dump cannot be had.
+    /// </summary>
+    public static async Task<(IReadOnlyList<GoroutineGrowth> Growing, string? Missing)> WithDetailsAsync(
+        IReadOnlyList<GoroutineGrowth> growing, PprofEndpoint endpoint, CancellationToken cancel)
+    {
+        if (growing.Count == 0)
+        {
+            return (growing, null);
+        }
+
+        try
+        {
+            return (WithDetails(growing, await endpoint.GoroutinesAsync(cancel)), null);
+        }
+        catch (PprofException e)
+        {
+            return (growing, $"no state or creator for the growing stacks: {e.Message}");
+        }
+    }
 }

@@ -21,7 +21,22 @@ public sealed class PprofEndpoint : IDisposable
 
     public Uri BaseUrl { get; }
 
-    /// <summary>The goroutines now, grouped by stack.</summary>
+    /// <summary>
+    /// The goroutines now, counted per stack by Go itself (<c>goroutine?debug=1</c>): exact however many there are, and
+    /// small (one entry per stack), but without state or creator — <see cref="GoroutinesAsync"/> adds those.
+    /// </summary>
+    /// <exception cref="PprofException">Unreachable, not found, too big, or not the goroutine profile.</exception>
+    public async Task<IReadOnlyList<GoroutineStack>> GoroutineCountsAsync(CancellationToken cancel)
+    {
+        Uri url = new(BaseUrl, "goroutine?debug=1");
+        byte[] body = await GetAsync(url, "goroutine profile", cancel);
+        return Parsed(url, () => GoroutineCountProfile.Parse(System.Text.Encoding.UTF8.GetString(body), "goroutine", GoroutineStack.UnknownState));
+    }
+
+    /// <summary>
+    /// Every goroutine now, grouped by stack with state and creator (<c>goroutine?debug=2</c>). Go writes about 2.7 KB per
+    /// goroutine and cuts the text at 64 MB, so with many goroutines it is slow for the program and incomplete.
+    /// </summary>
     /// <exception cref="PprofException">Unreachable, not found, too big, or not a goroutine dump.</exception>
     public async Task<IReadOnlyList<GoroutineStack>> GoroutinesAsync(CancellationToken cancel)
     {

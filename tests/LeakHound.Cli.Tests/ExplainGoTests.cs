@@ -26,11 +26,14 @@ public sealed class GoReconnectFixture : IAsyncLifetime
         Assert.True(built.ExitCode == 0, $"go build failed: {built}");
     }
 
-    /// <summary>Starts the service (leak or fixed), reconnecting every <paramref name="everyMs"/> ms, on a free port; ends by itself after 30 s.</summary>
-    public async Task<(Process Service, int Port)> StartAsync(string mode, int everyMs = 50)
+    /// <summary>
+    /// Starts the service (leak or fixed), reconnecting every <paramref name="everyMs"/> ms, on a free port, after
+    /// starting <paramref name="idle"/> idle workers; ends by itself after 30 s.
+    /// </summary>
+    public async Task<(Process Service, int Port)> StartAsync(string mode, int everyMs = 50, int idle = 0)
     {
         int port = Repo.FreePort();
-        Process service = Process.Start(new ProcessStartInfo(Binary, [port.ToString(), mode, everyMs.ToString(), "30"])
+        Process service = Process.Start(new ProcessStartInfo(Binary, [port.ToString(), mode, everyMs.ToString(), "30", idle.ToString()])
         {
             UseShellExecute = false,
             RedirectStandardOutput = true,
@@ -131,6 +134,36 @@ public sealed class ExplainGoTests(GoReconnectFixture go) : IClassFixture<GoReco
         }
     }
 
+    /// <summary>
+    /// Past the 64 MB where Go cuts the goroutine dump (30,000 idle workers 30 frames deep, started before the leak), the
+    /// leaking handlers are not in the dump at all: they are counted from the goroutine profile, which Go counts itself.
+    /// </summary>
+    [Fact]
+    public async Task ALeakBeyondWhatTheDumpHolds_IsStillCounted()
+    {
+        (Process service, int port) = await go.StartAsync("leak", everyMs: 50, idle: 30_000);
+        try
+        {
+            using HttpClient http = new() { Timeout = TimeSpan.FromSeconds(60) };
+            string dump = await http.GetStringAsync($"http://127.0.0.1:{port}/debug/pprof/goroutine?debug=2");
+            Assert.DoesNotContain("main.handleConfirms", dump); // the precondition: the dump is cut before the leak
+
+            ProcessResult r = await CliRunner.RunAsync(["explain", "--pprof-url", $"http://127.0.0.1:{port}/debug/pprof", "--for", "3s", "--snapshots", "3", "--format", "json"], 120);
+
+            Assert.True(r.ExitCode == 1, r.ToString());
+            using JsonDocument doc = JsonDocument.Parse(r.Stdout);
+            Assert.All(doc.RootElement.GetProperty("goroutines").EnumerateArray(), n => Assert.True(n.GetInt32() > 30_000, n.ToString()));
+            JsonElement top = doc.RootElement.GetProperty("growing")[0];
+            Assert.Equal("main.handleConfirms", top.GetProperty("what").GetString());
+            Assert.Equal("unknown", top.GetProperty("state").GetString()); // not in the dump: as counted
+            Assert.True(top.GetProperty("per_second").GetDouble() > 5, top.ToString()); // 20 reconnects a second
+        }
+        finally
+        {
+            Stop(service);
+        }
+    }
+
     [Fact]
     public async Task TheFixedTwin_ShowsNoGrowingStack()
     {
@@ -181,7 +214,7 @@ public sealed class ExplainGoTests(GoReconnectFixture go) : IClassFixture<GoReco
             (string[] Args, string Message)[] cases =
             [
                 (["--pprof-url", $"http://127.0.0.1:{port}/no/such/"], "404"),
-                (["--pprof-url", $"http://127.0.0.1:{html}/debug/pprof"], "not a Go goroutine dump"),
+                (["--pprof-url", $"http://127.0.0.1:{html}/debug/pprof"], "not the goroutine profile's text"),
                 (["--pprof-url", $"http://127.0.0.1:{Repo.FreePort()}/debug/pprof"], "cannot reach"),
                 (["--pid", sleeper.Id.ToString()], "is not a .NET or Node.js process and serves no net/http/pprof"),
             ];

@@ -59,6 +59,53 @@ public sealed class GoroutineCountProfileTests
         Assert.Null(new GoroutineLeakProfile(null, "not served").LeakedIn(dump[0]));
     }
 
+    /// <summary>The goroutine profile (debug=1) of the program whose dump is <see cref="Dump"/>, with six handlers by then.</summary>
+    private const string CountText = """
+        goroutine profile: total 7
+        6 @ 0x43a2f6 0x4067ac 0x4063d8 0x6bf3c5 0x46b141
+        #	0x6bf3c4	main.handleConfirms+0x7b	/src/reconnect/main.go:26
+
+        1 @ 0x43a2f6 0x44a1b2 0x6c0011 0x46b141
+        #	0x6c0010	main.main+0x1d6		/src/reconnect/main.go:60
+
+        """;
+
+    [Fact]
+    public void CountedStacks_TakeStateAndCreatorFromTheDump_AndKeepTheirCounts()
+    {
+        IReadOnlyList<GoroutineStack> counted = GoroutineCountProfile.Parse(CountText, "goroutine", GoroutineStack.UnknownState);
+        GoroutineStack handler = counted.Single(s => s.Blocked!.Function == "main.handleConfirms");
+        GoroutineStack unseen = new([new GoFrame("main.gone", "/src/reconnect/gone.go", 3)], null, GoroutineStack.UnknownState, 4);
+        GoroutineGrowth[] growing = [new(handler, [2, 4, 6], 0.5), new(unseen, [1, 4], 1)];
+
+        IReadOnlyList<GoroutineGrowth> detailed = GoroutineGrowthDiff.WithDetails(growing, GoroutineDump.Parse(Dump));
+
+        Assert.Equal("select", detailed[0].Stack.State);
+        Assert.Equal("main.reconnect (main.go:39)", detailed[0].Stack.CreatedBy?.ToString());
+        Assert.Equal(6, detailed[0].Stack.Count); // counted, not the dump's one goroutine
+        Assert.Equal([2, 4, 6], detailed[0].Counts);
+        Assert.Same(growing[1], detailed[1]); // not in the dump (Go cuts it at 64 MB): as counted
+        Assert.Equal(GoroutineStack.UnknownState, detailed[1].Stack.State);
+    }
+
+    [Fact]
+    public void ACountedStackCutShorterThanTheDumps_IsMatchedByTheFramesItHas()
+    {
+        GoFrame[] deep = [.. Enumerable.Range(1, 40).Select(i => new GoFrame($"main.level{i}", "/src/deep/main.go", i))];
+        GoroutineStack dumped = new(deep, new GoFrame("main.start", "/src/deep/main.go", 99), "chan receive", 1);
+        GoroutineStack other = new(deep[..32].Append(new GoFrame("main.elsewhere", "/src/deep/other.go", 7)).ToArray(), null, "select", 1);
+        GoroutineStack counted = new(deep[..32], null, GoroutineStack.UnknownState, 9); // the profile's 32 innermost frames
+
+        GoroutineGrowth detailed = Assert.Single(GoroutineGrowthDiff.WithDetails([new(counted, [3, 6, 9], 1)], [dumped]));
+        Assert.Equal("chan receive", detailed.Stack.State);
+        Assert.Equal(40, detailed.Stack.Frames.Count);
+        Assert.Equal(9, detailed.Stack.Count);
+
+        // A stack that only shares a shorter start is not the same stack.
+        GoroutineStack shallow = new(deep[..31].Append(new GoFrame("main.f", "/src/deep/f.go", 1)).ToArray(), null, GoroutineStack.UnknownState, 2);
+        Assert.Equal(GoroutineStack.UnknownState, GoroutineGrowthDiff.WithDetails([new(shallow, [1, 2], 1)], [dumped, other])[0].Stack.State);
+    }
+
     [Theory]
     [InlineData("goroutine profile: total 1\n1 @ 0x1\n#\t0x1\tmain.f+0x1\t/a.go:1\n", "not the goroutineleak profile's text")]
     [InlineData("<html>404 page not found</html>", "not the goroutineleak profile's text")]

@@ -39,9 +39,12 @@ internal static class GoProfileBenchmark
             using PprofEndpoint endpoint = new(pprof, TimeSpan.FromSeconds(60));
             using HttpClient raw = new() { Timeout = TimeSpan.FromSeconds(60) };
             int dumpBytes = raw.GetByteArrayAsync(new Uri(pprof, "goroutine?debug=2")).GetAwaiter().GetResult().Length;
+            int countBytes = raw.GetByteArrayAsync(new Uri(pprof, "goroutine?debug=1")).GetAwaiter().GetResult().Length;
             int heapBytes = raw.GetByteArrayAsync(new Uri(pprof, "heap?gc=1")).GetAwaiter().GetResult().Length;
             double rawDump = Time(() => raw.GetByteArrayAsync(new Uri(pprof, "goroutine?debug=2")).GetAwaiter().GetResult());
             double goroutineRead = Time(() => endpoint.GoroutinesAsync(default).GetAwaiter().GetResult());
+            double rawCounts = Time(() => raw.GetByteArrayAsync(new Uri(pprof, "goroutine?debug=1")).GetAwaiter().GetResult());
+            double countRead = Time(() => endpoint.GoroutineCountsAsync(default).GetAwaiter().GetResult());
             double rawHeap = Time(() => raw.GetByteArrayAsync(new Uri(pprof, "heap?gc=1")).GetAwaiter().GetResult());
             double heapRead = Time(() => endpoint.HeapAsync(default).GetAwaiter().GetResult());
             double explain = Time(() => GoExplainer.RunAsync(endpoint, null, 0, 3, 10, _ => { }, default).GetAwaiter().GetResult(), rounds: 3);
@@ -49,15 +52,17 @@ internal static class GoProfileBenchmark
             int stacks = endpoint.GoroutinesAsync(default).GetAwaiter().GetResult().Count;
 
             StringBuilder md = new();
-            md.AppendLine(CultureInfo.InvariantCulture, $"A Go 1.19 program with {goroutines:N0} goroutines in {stacks} distinct stacks, each keeping 1 KiB: goroutine dump (debug=2) {dumpBytes / 1024.0:N0} KiB, heap profile {heapBytes / 1024.0:N0} KiB gzip'd.");
+            md.AppendLine(CultureInfo.InvariantCulture, $"A Go 1.19 program with {goroutines:N0} goroutines in {stacks} distinct stacks, each keeping 1 KiB: goroutine dump (debug=2) {dumpBytes / 1024.0:N0} KiB, goroutine profile (debug=1) {countBytes / 1024.0:N0} KiB, heap profile {heapBytes / 1024.0:N0} KiB gzip'd.");
             md.AppendLine();
             md.AppendLine("| what | ms |");
             md.AppendLine("|---|---:|");
             Row(md, "raw HTTP GET of the goroutine dump", rawDump);
             Row(md, "LeakHound: goroutine dump fetched and parsed into stacks", goroutineRead);
+            Row(md, "raw HTTP GET of the goroutine profile (debug=1: counted per stack by Go)", rawCounts);
+            Row(md, "LeakHound: goroutine profile fetched and parsed into counted stacks", countRead);
             Row(md, "raw HTTP GET of the heap profile (gc=1: the program runs a collection first)", rawHeap);
             Row(md, "LeakHound: heap profile fetched, unzipped and parsed into allocation stacks", heapRead);
-            Row(md, "LeakHound `explain`: 3 snapshots of both, back to back, and both diffs", explain);
+            Row(md, "LeakHound `explain`: 3 snapshots of goroutine counts and heap, back to back, and both diffs (nothing grows: no dump read)", explain);
             Row(md, "`go tool pprof -top -sample_index=inuse_space` of the heap endpoint (start-up included)", goTool);
             return md.ToString();
         }

@@ -33,7 +33,7 @@ internal static class SoakIterations
         }
 
         Dictionary<string, List<(double, double)>> points = new(StringComparer.Ordinal);
-        GoroutineDumps goroutines = new(service.Target.Pprof);
+        GoroutineCounts goroutines = new(service.Target.Pprof);
         for (int i = 0; i <= count && !cancel.IsCancellationRequested; i++)
         {
             if (i > 0)
@@ -63,22 +63,22 @@ internal static class SoakIterations
             }
         }
 
-        return new Readings(points, false, clock.Elapsed.TotalSeconds, goroutines.Growing(), goroutines.Error);
+        return new Readings(points, false, clock.Elapsed.TotalSeconds, await goroutines.GrowingAsync(cancel), goroutines.Error);
     }
 
     /// <summary>
     /// A Go target's goroutines before the first iteration, half way and after the last: a stack whose goroutines grew
     /// in both halves leaks per iteration (the reconnect incident's handler, one per reconnect).
     /// </summary>
-    private sealed class GoroutineDumps(Uri? pprof)
+    private sealed class GoroutineCounts(Uri? pprof)
     {
-        private readonly List<(double T, IReadOnlyList<GoroutineStack> Stacks)> _dumps = [];
+        private readonly List<(double T, IReadOnlyList<GoroutineStack> Stacks)> _counts = [];
 
         public string? Error { get; private set; }
 
         public async Task ReadAsync(int iteration, CancellationToken cancel)
         {
-            if (pprof is null || Error is not null || _dumps.Count > 0 && _dumps[^1].T == iteration)
+            if (pprof is null || Error is not null || _counts.Count > 0 && _counts[^1].T == iteration)
             {
                 return;
             }
@@ -86,7 +86,7 @@ internal static class SoakIterations
             using PprofEndpoint endpoint = new(pprof, TimeSpan.FromSeconds(30));
             try
             {
-                _dumps.Add((iteration, await endpoint.GoroutinesAsync(cancel)));
+                _counts.Add((iteration, await endpoint.GoroutineCountsAsync(cancel)));
             }
             catch (PprofException e)
             {
@@ -94,8 +94,21 @@ internal static class SoakIterations
             }
         }
 
-        /// <summary>Growth "per second" of the diff is per iteration here: the dumps' times are iteration numbers.</summary>
-        public IReadOnlyList<GoroutineGrowth> Growing() => Error is null ? GoroutineGrowthDiff.Growing(_dumps) : [];
+        /// <summary>
+        /// Growth "per second" of the diff is per iteration here: the counts' times are iteration numbers. The growing
+        /// stacks get their state and creator from one dump read now.
+        /// </summary>
+        public async Task<IReadOnlyList<GoroutineGrowth>> GrowingAsync(CancellationToken cancel)
+        {
+            if (pprof is null || Error is not null)
+            {
+                return [];
+            }
+
+            using PprofEndpoint endpoint = new(pprof, TimeSpan.FromSeconds(30));
+            (IReadOnlyList<GoroutineGrowth> growing, _) = await GoroutineGrowthDiff.WithDetailsAsync(GoroutineGrowthDiff.Growing(_counts), endpoint, cancel);
+            return growing;
+        }
     }
 
     /// <summary>One round of the target's sources, as a watch reads it (no PSS: it is costly), for the whole tree.</summary>
