@@ -13,7 +13,7 @@ public sealed record GoroutineGrowth(GoroutineStack Stack, IReadOnlyList<int> Co
 
 /// <summary>
 /// The stacks that grow: a leak of goroutines (one started per reconnect, blocked forever) is a stack whose count rises
-/// between every two dumps; pools, workers and requests in flight come and go. What goleak and the reconnect incident's
+/// between every two reads; pools, workers and requests in flight come and go. What goleak and the reconnect incident's
 /// team did by hand with two dumps, over as many dumps as asked.
 /// </summary>
 public static class GoroutineGrowthDiff
@@ -58,7 +58,10 @@ public static class GoroutineGrowthDiff
 
         try
         {
-            return (WithDetails(growing, await endpoint.GoroutinesAsync(cancel)), null);
+            IReadOnlyList<GoroutineGrowth> detailed = WithDetails(growing, await endpoint.GoroutinesAsync(cancel));
+            int lacking = detailed.Count(g => g.Stack.State == GoroutineStack.UnknownState);
+            return (detailed, lacking == 0 ? null
+                : $"{lacking} of {detailed.Count} growing stacks are not in the goroutine dump (Go cuts it at 64 MB): their state and creator are unknown");
         }
         catch (PprofException e)
         {

@@ -156,6 +156,7 @@ public sealed class ExplainGoTests(GoReconnectFixture go) : IClassFixture<GoReco
             JsonElement top = doc.RootElement.GetProperty("growing")[0];
             Assert.Equal("main.handleConfirms", top.GetProperty("what").GetString());
             Assert.Equal("unknown", top.GetProperty("state").GetString()); // not in the dump: as counted
+            Assert.Contains("growing stacks are not in the goroutine dump (Go cuts it at 64 MB)", r.Stderr);
             Assert.True(top.GetProperty("per_second").GetDouble() > 5, top.ToString()); // 20 reconnects a second
         }
         finally

@@ -150,11 +150,11 @@ internal static class ExplainCommand
         GoroutineLeakProfile proof = explanation.LeakProfile;
         if (explanation.Goroutines.Count == 0)
         {
-            console.MarkupLine("[green]no goroutine stack grew between every two dumps[/]");
+            console.MarkupLine("[green]no goroutine stack grew between every two reads[/]");
         }
         else
         {
-            Table table = new Table().Border(TableBorder.Rounded).Title("goroutine stacks that grew between every two dumps");
+            Table table = new Table().Border(TableBorder.Rounded).Title("goroutine stacks that grew between every two reads");
             table.AddColumns("blocked in", "state", "created by", "goroutines", "growth");
             if (proof.Stacks is not null)
             {
